@@ -1,0 +1,91 @@
+import type { BatchedCall, ClientFrame, Position } from './frames';
+import { isRecord } from './structure';
+
+/** Longest accepted RPC path, topic name and idempotency key, in characters. */
+export const MAX_PATH_LENGTH = 256;
+export const MAX_TOPIC_LENGTH = 256;
+export const MAX_KEY_LENGTH = 128;
+
+/**
+ * The outcome of reading one decoded client frame:
+ * - `frame`: well formed;
+ * - `invalid`: a known type with wrong fields; reply with an error (to `id` when it was readable);
+ * - `unknown`: a frame type this version does not know; ignore it (forward compatible).
+ */
+export type ClientFrameReading =
+  | { kind: 'frame'; frame: ClientFrame }
+  | { kind: 'invalid'; id: number | null; message: string }
+  | { kind: 'unknown'; type: unknown };
+
+function isCallId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isName(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+}
+
+/** Reads one call (top-level or inside a batch); returns the call or why it is invalid. */
+export function readCall(raw: unknown): BatchedCall | { id: number | null; message: string } {
+  if (!isRecord(raw)) return { id: null, message: 'a call must be an object' };
+  const id = isCallId(raw.id) ? raw.id : null;
+  if (id === null) return { id, message: 'call id must be a non-negative integer' };
+  if (!isName(raw.path, MAX_PATH_LENGTH)) return { id, message: `path must be a string of 1 to ${MAX_PATH_LENGTH} characters` };
+  const args = raw.args === undefined ? [] : raw.args;
+  if (!Array.isArray(args)) return { id, message: 'args must be an array' };
+  if (raw.key !== undefined && !isName(raw.key, MAX_KEY_LENGTH)) {
+    return { id, message: `key must be a string of 1 to ${MAX_KEY_LENGTH} characters` };
+  }
+  const call: BatchedCall = { id, path: raw.path, args };
+  if (raw.key !== undefined) call.key = raw.key as string;
+  return call;
+}
+
+function isCall(value: BatchedCall | { message: string }): value is BatchedCall {
+  return !('message' in value);
+}
+
+function readPosition(raw: unknown): Position | undefined {
+  if (!isRecord(raw)) return undefined;
+  const { epoch, seq } = raw;
+  if (typeof epoch !== 'string' || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+  return { epoch, seq };
+}
+
+/**
+ * Validates a decoded client frame field by field. Never depends on key order; never throws.
+ * Batched calls are checked one by one by the dispatcher, so one bad call cannot sink the others.
+ */
+export function readClientFrame(raw: unknown): ClientFrameReading {
+  if (!isRecord(raw)) return { kind: 'invalid', id: null, message: 'a frame must be an object' };
+  switch (raw.type) {
+    case 'call': {
+      const call = readCall(raw);
+      return isCall(call) ? { kind: 'frame', frame: { type: 'call', ...call } } : { kind: 'invalid', ...call };
+    }
+    case 'batch': {
+      if (!Array.isArray(raw.calls)) return { kind: 'invalid', id: null, message: 'batch.calls must be an array' };
+      if (raw.sequential !== undefined && typeof raw.sequential !== 'boolean') {
+        return { kind: 'invalid', id: null, message: 'batch.sequential must be a boolean' };
+      }
+      return { kind: 'frame', frame: { type: 'batch', calls: raw.calls as BatchedCall[], sequential: raw.sequential === true } };
+    }
+    case 'subscribe': {
+      if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: `topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters` };
+      if (raw.args !== undefined && !Array.isArray(raw.args)) return { kind: 'invalid', id: null, message: 'subscribe.args must be an array' };
+      const resume = raw.resume === undefined ? undefined : readPosition(raw.resume);
+      if (raw.resume !== undefined && resume === undefined) {
+        return { kind: 'invalid', id: null, message: 'subscribe.resume must be {epoch: string, seq: integer ≥ 0}' };
+      }
+      return { kind: 'frame', frame: { type: 'subscribe', topic: raw.topic, args: (raw.args as unknown[] | undefined) ?? [], ...(resume && { resume }) } };
+    }
+    case 'unsubscribe':
+      if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'unsubscribe.topic must be a non-empty string' };
+      return { kind: 'frame', frame: { type: 'unsubscribe', topic: raw.topic } };
+    case 'ping':
+      return { kind: 'frame', frame: { type: 'ping' } };
+    default:
+      if (typeof raw.type === 'string') return { kind: 'unknown', type: raw.type };
+      return { kind: 'invalid', id: isCallId(raw.id) ? raw.id : null, message: 'frame.type must be a string' };
+  }
+}

@@ -1,0 +1,181 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import { ErrorCode } from '../protocol/error-codes';
+import type { PressureReason, ServerFrame, SignalFrame } from '../protocol/frames';
+import type { CallArgs, CallPath, CallResult } from './api-types';
+import type { BackoffOptions } from './backoff';
+import { codecLoader, type CodecChoice } from './codec-choice';
+import { Connection, type ConnectionHooks, type WebSocketConstructor } from './connection';
+import { PendingCalls } from './pending-calls';
+import { RpcError } from './rpc-error';
+import { safeInvoke } from './safe-invoke';
+import type { ConnectionStatus } from './status';
+import { Subscriptions, type EventListener, type SubscribeOptions } from './subscriptions';
+
+/** Options of {@link createClient}. Every field is optional. */
+export interface ClientOptions extends ConnectionHooks {
+  /** WebSocket URL. Default: `/ws` on the page's origin (`wss:` on https pages). Required outside a browser. */
+  url?: string;
+  /** Wire codec. Default `'json'`. */
+  codec?: CodecChoice;
+  /** WebSocket implementation. Default: the global one. */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect backoff: base 3000 ms, cap 300000 ms, ±25 % jitter. */
+  reconnect?: BackoffOptions;
+  /** Send a heartbeat after this long without traffic. Default 25000. */
+  heartbeatIntervalMs?: number;
+  /** Presume the socket dead if nothing arrives this long after a heartbeat (or after opening). Default 10000. */
+  heartbeatTimeoutMs?: number;
+  /** Default per-call timeout. Default 30000. */
+  callTimeoutMs?: number;
+  /** Log ignored frames and other protocol oddities. */
+  debug?: boolean;
+}
+
+/** Options of a single call. */
+export interface CallOptions {
+  /** Reject with `TIMEOUT` after this long. Default: the client's `callTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** The server's load signal, as last announced. */
+export interface PressureState {
+  active: boolean;
+  reason: PressureReason;
+}
+
+/** A wirestore client. `Api` is the type of the server's API object; leave it out for untyped use. */
+export interface Client<Api = unknown> {
+  /** Connection state as a nanostores atom: `$status` in Svelte, `useStore(client.status)` in React. */
+  readonly status: ReadableAtom<ConnectionStatus>;
+  /** Whether the server reports pressure, and why. */
+  readonly pressure: ReadableAtom<PressureState>;
+  /** Opens the connection now. Otherwise it opens on the first call or subscription. */
+  connect(): void;
+  /**
+   * Calls the server function at `path` with `args`.
+   * @example const todo = await client.call('todos/add', 'buy milk')
+   */
+  call<Path extends CallPath<Api>>(path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
+  /** {@link Client.call} with per-call options. */
+  callWith<Path extends CallPath<Api>>(options: CallOptions, path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
+  /**
+   * Listens to the events published on `topic`. Returns the function that stops listening.
+   * @example const stop = client.subscribe('chat', (e) => console.log(e.event, e.data, e.seq))
+   */
+  subscribe(topic: string, onEvent: EventListener, options?: SubscribeOptions): () => void;
+  /** Listens to point-to-point signals sent to this connection. Returns the unsubscriber. */
+  onSignal(listener: (signal: SignalFrame) => void): () => void;
+  /** Closes for good; pending calls reject with `CLOSED`. */
+  close(): void;
+}
+
+const DEFAULTS = { heartbeatIntervalMs: 25_000, heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000 };
+
+function defaultUrl(): string {
+  const location = globalThis.location as Location | undefined;
+  if (!location?.host) throw new Error('wirestore: no page origin to derive the URL from; pass { url }');
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
+
+/**
+ * Creates a client. Nothing touches the network, `window` or `document` until it connects, so
+ * creating one during SSR is safe.
+ * @example
+ * import { createClient } from 'wirestore';
+ * import type { api } from './server/api';
+ * const client = createClient<typeof api>();
+ * const todo = await client.call('todos/add', 'buy milk');
+ */
+export function createClient<Api = unknown>(options: ClientOptions = {}): Client<Api> {
+  const settings = { ...DEFAULTS, ...options };
+  const pending = new PendingCalls();
+  const subscriptions = new Subscriptions();
+  const signalListeners = new Set<(signal: SignalFrame) => void>();
+  const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
+
+  const flushUnsent = () => {
+    for (const call of pending.unsent()) {
+      if (!connection.send({ type: 'call', ...call })) return;
+      pending.markSent(call.id);
+    }
+  };
+
+  const handleFrame = (frame: ServerFrame) => {
+    if (!('type' in frame) || frame.type === undefined) return subscriptions.deliver(frame);
+    switch (frame.type) {
+      case 'result':
+        return pending.resolve(frame.id, frame.data);
+      case 'error':
+        if (frame.id === null) return console.warn('[wirestore] the server rejected a frame:', frame.error);
+        return pending.fail(frame.id, frame.error);
+      case 'subscribed':
+        return subscriptions.acknowledge(frame);
+      case 'denied':
+        return subscriptions.deny(frame);
+      case 'signal':
+        for (const listener of [...signalListeners]) safeInvoke(listener, frame);
+        return;
+      case 'pressure':
+        return $pressure.set({ active: frame.active, reason: frame.reason });
+    }
+  };
+
+  const connection: Connection = new Connection({
+    url: () => options.url ?? defaultUrl(),
+    loadCodec: codecLoader(options.codec),
+    WebSocket: options.WebSocket,
+    backoff: options.reconnect ?? {},
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
+    hooks: { onConnect: options.onConnect, onDisconnect: options.onDisconnect, beforeReconnect: options.beforeReconnect },
+    debug: options.debug ?? false,
+    onOpen() {
+      for (const frame of subscriptions.subscribeFrames()) connection.send(frame);
+      flushUnsent();
+    },
+    onFrame: handleFrame,
+    onDrop(closeClass, code, reason) {
+      if (closeClass === 'closed') pending.failAll(ErrorCode.CLOSED, 'the client was closed');
+      else if (closeClass === 'terminal') {
+        pending.failAll(ErrorCode.TERMINATED, `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code, reason });
+      } else pending.failSent();
+    },
+  });
+
+  const callWith = (callOptions: CallOptions, path: string, args: unknown[]): Promise<never> => {
+    const state = connection.status.get().state;
+    if (state === 'closed') return Promise.reject(new RpcError(ErrorCode.CLOSED, 'the client was closed'));
+    if (state === 'terminal') return Promise.reject(new RpcError(ErrorCode.TERMINATED, 'the server ended the connection'));
+    if (typeof path !== 'string' || path.length === 0) {
+      return Promise.reject(new TypeError(`call path must be a non-empty string, got ${typeof path}`));
+    }
+    const { call, promise } = pending.add(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs);
+    connection.start();
+    if (connection.send({ type: 'call', ...call })) pending.markSent(call.id);
+    return promise as Promise<never>;
+  };
+
+  return {
+    status: connection.status,
+    pressure: $pressure,
+    connect: () => connection.start(),
+    call: (path, ...args) => callWith({}, path, args),
+    callWith: (callOptions, path, ...args) => callWith(callOptions, path, args),
+    subscribe(topic, onEvent, subscribeOptions = {}) {
+      if (typeof topic !== 'string' || topic.length === 0) throw new TypeError('subscribe: topic must be a non-empty string');
+      if (typeof onEvent !== 'function') throw new TypeError('subscribe: onEvent must be a function');
+      const subscriber = { ...subscribeOptions, onEvent };
+      const frame = subscriptions.add(topic, subscriber);
+      connection.start();
+      if (frame) connection.send(frame);
+      return () => {
+        if (subscriptions.remove(topic, subscriber)) connection.send({ type: 'unsubscribe', topic });
+      };
+    },
+    onSignal(listener) {
+      signalListeners.add(listener);
+      return () => signalListeners.delete(listener);
+    },
+    close: () => connection.close(),
+  };
+}

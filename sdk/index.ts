@@ -1,0 +1,12 @@
+export { createClient } from './client';
+export type { Client, ClientOptions, CallOptions, PressureState } from './client';
+export type { ConnectionHooks, WebSocketConstructor } from './connection';
+export type { ConnectionStatus, ConnectionState } from './status';
+export type { SubscribeOptions, EventListener } from './subscriptions';
+export type { CodecChoice } from './codec-choice';
+export type { ApiPath, CallPath, CallArgs, CallResult } from './api-types';
+export { RpcError } from './rpc-error';
+export { reconnectDelay } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { classifyClose, CloseCode, ErrorCode, jsonCodec, PROTOCOL_VERSION } from '../protocol/index';
+export type { CloseClass, Codec, EventEnvelope, SignalFrame, SubscribedFrame, DeniedFrame, Position } from '../protocol/index';

@@ -1,0 +1,80 @@
+import type { BatchedCall } from '../protocol/frames';
+import type { ErrorBody } from '../protocol/error-codes';
+import { ErrorCode } from '../protocol/error-codes';
+import { RpcError } from './rpc-error';
+
+interface PendingCall {
+  call: BatchedCall;
+  resolve(value: unknown): void;
+  reject(error: RpcError): void;
+  timer: ReturnType<typeof setTimeout>;
+  /** Written to a socket: if that socket drops, the outcome is unknown. */
+  sent: boolean;
+}
+
+/**
+ * Calls awaiting their reply, matched by id. A call made before the connection is open waits
+ * here unsent and goes out on open; its timeout runs from the moment it was made.
+ */
+export class PendingCalls {
+  private nextId = 1;
+  private readonly calls = new Map<number, PendingCall>();
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  add(path: string, args: unknown[], timeoutMs: number): { call: BatchedCall; promise: Promise<unknown> } {
+    const call: BatchedCall = { id: this.nextId++, path, args };
+    const promise = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(call.id, new RpcError(ErrorCode.TIMEOUT, `${path} got no reply within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.calls.set(call.id, { call, resolve, reject, timer, sent: false });
+    });
+    return { call, promise };
+  }
+
+  markSent(id: number): void {
+    const pending = this.calls.get(id);
+    if (pending) pending.sent = true;
+  }
+
+  /** Calls not yet written to any socket, oldest first. */
+  unsent(): BatchedCall[] {
+    const result: BatchedCall[] = [];
+    for (const pending of this.calls.values()) if (!pending.sent) result.push(pending.call);
+    return result;
+  }
+
+  resolve(id: number, data: unknown): void {
+    const pending = this.take(id);
+    pending?.resolve(data);
+  }
+
+  fail(id: number, error: RpcError | ErrorBody): void {
+    const pending = this.take(id);
+    pending?.reject(error instanceof RpcError ? error : RpcError.from(error));
+  }
+
+  /** The socket dropped: calls already sent reject with DISCONNECTED; unsent ones keep waiting. */
+  failSent(): void {
+    for (const [id, pending] of this.calls) {
+      if (pending.sent) {
+        this.fail(id, new RpcError(ErrorCode.DISCONNECTED, `connection lost while ${pending.call.path} was in flight`));
+      }
+    }
+  }
+
+  failAll(code: string, message: string, details?: unknown): void {
+    for (const id of [...this.calls.keys()]) this.fail(id, new RpcError(code, message, details));
+  }
+
+  private take(id: number): PendingCall | undefined {
+    const pending = this.calls.get(id);
+    if (!pending) return undefined;
+    clearTimeout(pending.timer);
+    this.calls.delete(id);
+    return pending;
+  }
+}

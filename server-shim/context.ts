@@ -1,0 +1,25 @@
+/** Options of `publish`. */
+export interface PublishOptions {
+  /** Stamp a per-topic sequence number (default true). Opt out for fire-and-forget traffic. */
+  seq?: boolean;
+}
+
+/** What every RPC handler and access hook receives as its first argument. */
+export interface Context<User = unknown> {
+  /** Whatever `authenticate` returned for this connection (undefined without `authenticate`). */
+  readonly user: User;
+  /** This connection's id, unique within the server process; usable with `signal`. */
+  readonly connectionId: string;
+  /** Publishes to every subscriber of `topic`; returns the seq stamped, if any. */
+  publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  /** Sends a point-to-point message to one connection; false if it is gone. */
+  signal(connectionId: string, event: string, data: unknown): boolean;
+}
+
+/** An RPC handler: `ctx` first, then the client's arguments. */
+export type RpcHandler<User = unknown> = (ctx: Context<User>, ...args: never[]) => unknown;
+
+/** The API object: handlers, or nested objects of them (`{ todos: { add } }` → `todos/add`). */
+export interface ApiObject {
+  [name: string]: RpcHandler<never> | ApiObject;
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { TemplatedApp } from 'uWebSockets.js';
+import { CloseCode } from '../protocol/close-codes';
+import type { Codec } from '../protocol/codec';
+import { ErrorCode } from '../protocol/error-codes';
+import { PROTOCOL_VERSION, RESERVED_TOPIC_PREFIX, type BatchedCall, type BatchFrame, type ServerLimits, type SubscribeFrame } from '../protocol/frames';
+import { readCall, readClientFrame } from '../protocol/client-frame-guard';
+import { jsonCodec } from '../protocol/json-codec';
+import { msgpackCodec } from '../protocol/msgpack-codec';
+import { checkStructure, isRecord } from '../protocol/structure';
+import { flattenApi } from './api-registry';
+import type { Context, PublishOptions } from './context';
+import { HUB_DEFAULTS, type HubOptions } from './options';
+import { RpcDispatcher } from './rpc-dispatch';
+import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
+import { Topics, wireTopic } from './topics';
+import { handleUpgrade } from './upgrade';
+import { uwsIsNative, warnIfUwsFallback } from './uws';
+
+/** The realtime side of a server: what `attach` returns and `createServer` builds on. */
+export interface LiveHub {
+  /** Random id of this process start; clients compare it to tell a restarted server's seq apart. */
+  readonly epoch: string;
+  /** Whether uWS runs natively (false: its JS fallback, which start-up warns about). */
+  readonly uwsNative: boolean;
+  /** Open connections. */
+  readonly connectionCount: number;
+  /**
+   * Publishes an event to every subscriber of `topic`, stamping the topic's next seq (from 1)
+   * unless `{ seq: false }`. Returns the seq stamped.
+   * @example hub.publish('todos', 'created', todo)
+   */
+  publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  /** Sends a point-to-point message to one connection; false if it is gone. */
+  signal(connectionId: string, event: string, data: unknown): boolean;
+  /** Closes every socket with 1001 (going away). */
+  closeConnections(): void;
+}
+
+/**
+ * Adds the wirestore WebSocket route to a uWS app: upgrade with auth, RPC dispatch, topics.
+ * @internal Use `attach` or `createServer`.
+ */
+export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): LiveHub {
+  const settings = { ...HUB_DEFAULTS, ...options };
+  const logger = options.logger ?? console;
+  warnIfUwsFallback((message) => logger.error(message));
+
+  const codecs = new Map<string, Codec>([jsonCodec, msgpackCodec, ...(options.codecs ?? [])].map((codec) => [codec.name, codec]));
+  const epoch = randomUUID();
+  const topics = new Topics(app, [...codecs.values()]);
+  const dispatcher = new RpcDispatcher(flattenApi(options.api), logger);
+  const sockets = new Map<string, LiveSocket>();
+  const limits: ServerLimits = {
+    maxPayloadBytes: settings.maxPayloadBytes,
+    maxBatchSize: settings.maxBatchSize,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+  };
+  let connectionCounter = 0;
+
+  /** Async work started from a uWS callback: a failure is logged, never an unhandled rejection. */
+  const inBackground = (work: void | Promise<unknown>) => {
+    if (work) work.catch((error: unknown) => logger.error('[wirestore] unexpected error in async frame handling:', error));
+  };
+
+  const publish = (topic: string, event: string, data: unknown, publishOptions?: PublishOptions) =>
+    topics.publish(topic, event, data, publishOptions?.seq !== false);
+
+  const signal = (connectionId: string, event: string, data: unknown) => {
+    const ws = sockets.get(connectionId);
+    return ws ? sendFrame(ws, { type: 'signal', event, data }) : false;
+  };
+
+  const runBatch = async (ws: LiveSocket, frame: BatchFrame) => {
+    if (frame.calls.length > settings.maxBatchSize) {
+      const message = `a batch may hold at most ${settings.maxBatchSize} calls, got ${frame.calls.length}`;
+      const ids = frame.calls.map((call) => (isRecord(call) && typeof call.id === 'number' ? call.id : null));
+      for (const id of new Set(ids)) dispatcher.replyError(ws, id, { code: ErrorCode.BATCH_TOO_LARGE, message });
+      return;
+    }
+    const valid: BatchedCall[] = [];
+    for (const raw of frame.calls) {
+      const call = readCall(raw);
+      if ('message' in call) dispatcher.replyError(ws, call.id, { code: ErrorCode.INVALID_REQUEST, message: call.message });
+      else valid.push(call);
+    }
+    if (frame.sequential) {
+      for (const call of valid) await dispatcher.run(ws, call);
+    } else {
+      for (const call of valid) inBackground(dispatcher.run(ws, call));
+    }
+  };
+
+  const subscribe = async (ws: LiveSocket, frame: SubscribeFrame) => {
+    const data = ws.getUserData();
+    const deny = (reason: string) => sendFrame(ws, { type: 'denied', topic: frame.topic, reason });
+    if (frame.topic.startsWith(RESERVED_TOPIC_PREFIX)) return deny(`topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved`);
+    if (options.canSubscribe) {
+      let verdict: boolean | string;
+      try {
+        verdict = await options.canSubscribe(data.ctx as Context<User>, frame.topic, frame.args ?? []);
+      } catch (error) {
+        logger.error(`[wirestore] canSubscribe threw for "${frame.topic}"; denying:`, error);
+        verdict = false;
+      }
+      if (data.closed) return;
+      if (verdict !== true) return deny(typeof verdict === 'string' ? verdict : ErrorCode.FORBIDDEN);
+    }
+    if (data.closed) return;
+    // Join and ack in one corked step: no event can slip between them, and the ack precedes
+    // every event published after it.
+    ws.cork(() => {
+      ws.subscribe(wireTopic(data.codec.name, frame.topic));
+      data.topics.add(frame.topic);
+      sendFrame(ws, { type: 'subscribed', topic: frame.topic, epoch, seq: topics.currentSeq(frame.topic) });
+    });
+  };
+
+  const receive = (ws: LiveSocket, message: ArrayBuffer) => {
+    const data = ws.getUserData();
+    let raw: unknown;
+    try {
+      raw = data.codec.decode(message);
+    } catch {
+      // Bytes the negotiated codec cannot read mean the peer is not speaking our protocol.
+      ws.end(CloseCode.INVALID_FRAME, `malformed ${data.codec.name} frame`);
+      return;
+    }
+    const problem = checkStructure(raw, settings.maxDepth);
+    if (problem) {
+      const id = isRecord(raw) && typeof raw.id === 'number' ? raw.id : null;
+      return dispatcher.replyError(ws, id, { code: ErrorCode.INVALID_REQUEST, message: `frame rejected: ${problem}` });
+    }
+    const reading = readClientFrame(raw);
+    if (reading.kind === 'invalid') return dispatcher.replyError(ws, reading.id, { code: ErrorCode.INVALID_REQUEST, message: reading.message });
+    if (reading.kind === 'unknown') {
+      if (options.debug) logger.debug(`[wirestore] ignored a frame of unknown type ${JSON.stringify(reading.type)}`);
+      return;
+    }
+    const frame = reading.frame;
+    switch (frame.type) {
+      case 'call':
+        return inBackground(dispatcher.run(ws, frame));
+      case 'batch':
+        return inBackground(runBatch(ws, frame));
+      case 'subscribe':
+        return inBackground(subscribe(ws, frame));
+      case 'unsubscribe':
+        ws.unsubscribe(wireTopic(data.codec.name, frame.topic));
+        data.topics.delete(frame.topic);
+        return;
+      case 'ping':
+        return void sendFrame(ws, { type: 'pong' });
+    }
+  };
+
+  app.ws<SocketData>(settings.path, {
+    maxPayloadLength: settings.maxPayloadBytes,
+    idleTimeout: settings.idleTimeoutSeconds,
+    maxBackpressure: settings.maxBackpressureBytes,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) =>
+      handleUpgrade<User>(
+        {
+          codecs,
+          authenticate: options.authenticate,
+          logger,
+          accept(user, codec, ip): SocketData {
+            const connectionId = `${(++connectionCounter).toString(36)}`;
+            const ctx: Context<User | undefined> = { user, connectionId, publish, signal };
+            return { user, connectionId, codec, ip, closed: false, topics: new Set(), ctx: ctx as Context };
+          },
+        },
+        res,
+        req,
+        context,
+      ),
+    open(ws) {
+      const data = ws.getUserData();
+      sockets.set(data.connectionId, ws);
+      sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
+    },
+    message(ws, message) {
+      try {
+        receive(ws, message);
+      } catch (error) {
+        // Last line of defence: one connection's bad frame must never take the process down.
+        logger.error('[wirestore] unexpected error while handling a frame:', error);
+      }
+    },
+    close(ws) {
+      const data = ws.getUserData();
+      data.closed = true;
+      sockets.delete(data.connectionId);
+    },
+  });
+
+  return {
+    epoch,
+    uwsNative: uwsIsNative,
+    get connectionCount() {
+      return sockets.size;
+    },
+    publish,
+    signal,
+    closeConnections() {
+      for (const ws of [...sockets.values()]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { createServer, attach } from './server';
+export type { LiveServer } from './server';
+export type { LiveHub } from './hub';
+export { LiveError } from './live-error';
+export type { Context, PublishOptions, RpcHandler, ApiObject } from './context';
+export type { HubOptions, ServerOptions, UpgradeRequest, Logger } from './options';
+export { uwsIsNative } from './uws';
+export { ErrorCode, CloseCode } from '../protocol/index';
+export { msgpackCodec } from '../protocol/msgpack-codec';
+export type { Codec } from '../protocol/index';

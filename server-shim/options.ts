@@ -1,0 +1,62 @@
+import type { Codec } from '../protocol/codec';
+import type { ApiObject, Context } from './context';
+
+/** What `authenticate` sees of the upgrade request (copied out before any await). */
+export interface UpgradeRequest {
+  url: string;
+  query: string;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string>>;
+  ip: string;
+}
+
+/** Logging sink; `console` by default. */
+export type Logger = Pick<Console, 'info' | 'warn' | 'error' | 'debug'>;
+
+/** Options shared by `createServer` and `attach`. */
+export interface HubOptions<User = unknown> {
+  /** RPC handlers: a plain object, nested objects giving paths like `todos/add`. */
+  api?: ApiObject;
+  /** WebSocket route. Default `/ws`. */
+  path?: string;
+  /**
+   * Decides at upgrade who connects: return the user data (any truthy value) to accept, or
+   * `false`/`null`/`undefined` to answer HTTP 401. May be async.
+   */
+  authenticate?: (request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>;
+  /** Access hook for subscriptions: `true` allows; `false` or a reason string denies. May be async. */
+  canSubscribe?: (ctx: Context<User>, topic: string, args: unknown[]) => boolean | string | Promise<boolean | string>;
+  /** Largest accepted frame; bigger ones close the socket with 1009. Default 1 MiB. */
+  maxPayloadBytes?: number;
+  /** Most calls in one batch frame. Default 50. */
+  maxBatchSize?: number;
+  /** Deepest nesting accepted in a decoded frame. Default 32. */
+  maxDepth?: number;
+  /** Heartbeat interval announced to clients. Default 25000. */
+  heartbeatIntervalMs?: number;
+  /** uWS idle timeout; uWS pings idle sockets before it. Default 120. */
+  idleTimeoutSeconds?: number;
+  /** Bytes a slow socket may have queued before uWS holds back its published messages. Default 1 MiB. */
+  maxBackpressureBytes?: number;
+  /** Extra codecs, by name (json and msgpack are built in). */
+  codecs?: readonly Codec[];
+  logger?: Logger;
+  /** Log ignored frames and other protocol oddities. */
+  debug?: boolean;
+}
+
+/** Options of `createServer`: a hub plus what a standalone server needs. */
+export interface ServerOptions<User = unknown> extends HubOptions<User> {
+  /** Serve static files: a folder for `/`, or `{ '/prefix/': folder }`. */
+  static?: string | Readonly<Record<string, string>>;
+}
+
+export const HUB_DEFAULTS = {
+  path: '/ws',
+  maxPayloadBytes: 1024 * 1024,
+  maxBatchSize: 50,
+  maxDepth: 32,
+  heartbeatIntervalMs: 25_000,
+  idleTimeoutSeconds: 120,
+  maxBackpressureBytes: 1024 * 1024,
+} as const;

@@ -1,0 +1,75 @@
+import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import { createHub, type LiveHub } from './hub';
+import type { HubOptions, ServerOptions } from './options';
+import { serveStatic } from './static-files';
+import { uws } from './uws';
+
+/** A standalone server: the hub plus its own uWS app and port. */
+export interface LiveServer extends LiveHub {
+  /** The underlying uWS app, for extra routes. */
+  readonly app: TemplatedApp;
+  /** The port listened on, once `listen` resolved. */
+  readonly port: number | undefined;
+  /** Listens on `port` (0: any free port) and `host`; resolves with the actual port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Graceful shutdown: every socket closes with 1001, then the port is released. */
+  close(): Promise<void>;
+}
+
+/**
+ * Adds the wirestore WebSocket route (default `/ws`) to an existing uWS app.
+ * @example
+ * const app = uWS.App();
+ * const live = attach(app, { api });
+ * app.listen(3000, () => {});
+ */
+export function attach<User = unknown>(app: TemplatedApp, options: HubOptions<User> = {}): LiveHub {
+  return createHub(app, options);
+}
+
+/**
+ * Creates a standalone server with its own uWS app.
+ * @example
+ * const server = createServer({ api, static: 'public' });
+ * await server.listen(3000);
+ */
+export function createServer<User = unknown>(options: ServerOptions<User> = {}): LiveServer {
+  const app = uws.App();
+  const hub = createHub(app, options);
+  if (options.static) serveStatic(app, options.static);
+  let listenSocket: us_listen_socket | undefined;
+  let port: number | undefined;
+
+  return {
+    epoch: hub.epoch,
+    uwsNative: hub.uwsNative,
+    get connectionCount() {
+      return hub.connectionCount;
+    },
+    publish: hub.publish,
+    signal: hub.signal,
+    closeConnections: hub.closeConnections,
+    app,
+    get port() {
+      return port;
+    },
+    listen(requestedPort = 0, host = '127.0.0.1'): Promise<number> {
+      if (listenSocket) return Promise.reject(new Error(`already listening on port ${port}`));
+      return new Promise<number>((resolve, reject) => {
+        app.listen(host, requestedPort, (socket) => {
+          if (!socket) return reject(new Error(`could not listen on ${host}:${requestedPort} (in use, or not allowed)`));
+          listenSocket = socket;
+          port = uws.us_socket_local_port(socket);
+          resolve(port);
+        });
+      });
+    },
+    async close(): Promise<void> {
+      hub.closeConnections();
+      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      listenSocket = undefined;
+      // Let uWS run the close handlers of the sockets just ended before the caller moves on.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  };
+}

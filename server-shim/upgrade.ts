@@ -1,0 +1,86 @@
+import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
+import { codecNameFromSubprotocol, subprotocolFor, type Codec } from '../protocol/codec';
+import type { Logger, UpgradeRequest } from './options';
+
+/** Picks the first offered `wirestore.v1.*` subprotocol with a known codec; JSON when none is offered. */
+export function negotiateCodec(
+  offered: string,
+  codecs: ReadonlyMap<string, Codec>,
+): { codec: Codec; protocol: string } | undefined {
+  if (offered.trim() === '') return { codec: codecs.get('json')!, protocol: '' };
+  for (const candidate of offered.split(',')) {
+    const codec = codecs.get(codecNameFromSubprotocol(candidate) ?? '');
+    if (codec) return { codec, protocol: subprotocolFor(codec.name) };
+  }
+  return undefined;
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
+
+export interface UpgradeDeps<User> {
+  codecs: ReadonlyMap<string, Codec>;
+  authenticate: ((request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>) | undefined;
+  logger: Logger;
+  /** Builds the socket's user data once the upgrade is accepted. */
+  accept(user: User | undefined, codec: Codec, ip: string): object;
+}
+
+/**
+ * The uWS `upgrade` handler: negotiates the codec, runs `authenticate`, answers 400/401/500 or
+ * upgrades. Everything needed is copied out of `req` first: uWS invalidates it when this function
+ * returns, and `res` must not be touched after the client aborts.
+ */
+export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+  const secKey = req.getHeader('sec-websocket-key');
+  const secProtocol = req.getHeader('sec-websocket-protocol');
+  const secExtensions = req.getHeader('sec-websocket-extensions');
+  const headers: Record<string, string> = {};
+  req.forEach((name, value) => {
+    headers[name] = value;
+  });
+  const request: UpgradeRequest = {
+    url: req.getUrl(),
+    query: req.getQuery() ?? '',
+    headers,
+    ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
+  };
+
+  const negotiated = negotiateCodec(secProtocol, deps.codecs);
+  if (!negotiated) {
+    const known = [...deps.codecs.keys()].map(subprotocolFor).join(', ');
+    res.writeStatus('400 Bad Request').end(`unsupported WebSocket subprotocol; offer one of: ${known}`);
+    return;
+  }
+
+  let aborted = false;
+  res.onAborted(() => {
+    aborted = true;
+  });
+  const finish = (user: User | false | null | undefined) => {
+    if (aborted) return;
+    res.cork(() => {
+      if (deps.authenticate && !user) {
+        res.writeStatus('401 Unauthorized').end('unauthorized');
+        return;
+      }
+      const data = deps.accept(user || undefined, negotiated.codec, request.ip);
+      res.upgrade(data, secKey, negotiated.protocol, secExtensions, context);
+    });
+  };
+  const fail = (error: unknown) => {
+    deps.logger.error('[wirestore] authenticate threw; answering 500:', error);
+    if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end('authentication failed'));
+  };
+
+  if (!deps.authenticate) return finish(undefined);
+  let outcome: ReturnType<NonNullable<typeof deps.authenticate>>;
+  try {
+    outcome = deps.authenticate(request);
+  } catch (error) {
+    return fail(error);
+  }
+  if (isThenable(outcome)) outcome.then(finish, fail);
+  else finish(outcome);
+}
