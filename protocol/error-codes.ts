@@ -12,6 +12,8 @@ export const ErrorCode = {
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   /** A batch held more calls than the server's `maxBatchSize`. */
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
+  /** Client side: the encoded call exceeds the server's `maxPayloadBytes`; it was never sent. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** The subscription was refused by the access hook, or the topic is reserved. */
   FORBIDDEN: 'FORBIDDEN',
   /** Client side: no reply within the call's timeout. */

@@ -1,6 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/error-codes';
-import type { PressureReason, ServerFrame, SignalFrame } from '../protocol/frames';
+import type { BatchedCall, PressureReason, ServerFrame, SignalFrame } from '../protocol/frames';
 import type { CallArgs, CallPath, CallResult } from './api-types';
 import type { BackoffOptions } from './backoff';
 import { codecLoader, type CodecChoice } from './codec-choice';
@@ -93,11 +93,18 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
 
-  const flushUnsent = () => {
-    for (const call of pending.unsent()) {
-      if (!connection.send({ type: 'call', ...call })) return;
-      pending.markSent(call.id);
+  /** Sends one call; a call too large for the server rejects at once and is never sent. */
+  const sendCall = (call: BatchedCall): boolean => {
+    const outcome = connection.send({ type: 'call', ...call });
+    if (outcome === 'sent') pending.markSent(call.id);
+    else if (outcome === 'too-large') {
+      pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, `${call.path}: the call exceeds the server's maxPayloadBytes`));
     }
+    return outcome !== 'not-open';
+  };
+
+  const flushUnsent = () => {
+    for (const call of pending.unsent()) if (!sendCall(call)) return;
   };
 
   const handleFrame = (frame: ServerFrame) => {
@@ -151,7 +158,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     }
     const { call, promise } = pending.add(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs);
     connection.start();
-    if (connection.send({ type: 'call', ...call })) pending.markSent(call.id);
+    sendCall(call);
     return promise as Promise<never>;
   };
 

@@ -45,6 +45,7 @@ export class Connection {
   readonly status: ReadableAtom<ConnectionStatus>;
   private readonly $status = atom<ConnectionStatus>({ state: 'idle' });
   private socket: WebSocket | undefined;
+  private maxPayloadBytes = Infinity;
   private codec: Codec | undefined;
   private open = false;
   private attempt = 0;
@@ -65,11 +66,16 @@ export class Connection {
     void this.openSocket();
   }
 
-  /** Sends a frame if the connection is open; returns false (and sends nothing) otherwise. */
-  send(frame: ClientFrame): boolean {
-    if (!this.open || !this.socket || !this.codec) return false;
-    this.socket.send(this.codec.encode(frame));
-    return true;
+  /**
+   * Sends a frame if the connection is open. `not-open`: nothing was sent; `too-large`: the
+   * encoded frame exceeds the server's announced limit and was not sent (the server would close).
+   */
+  send(frame: ClientFrame): 'sent' | 'not-open' | 'too-large' {
+    if (!this.open || !this.socket || !this.codec) return 'not-open';
+    const payload = this.codec.encode(frame);
+    if (exceeds(payload, this.maxPayloadBytes)) return 'too-large';
+    this.socket.send(payload);
+    return 'sent';
   }
 
   /** Closes for good. */
@@ -141,6 +147,7 @@ export class Connection {
   private handleHello(hello: HelloFrame): void {
     this.open = true;
     this.attempt = 0;
+    this.maxPayloadBytes = hello.limits.maxPayloadBytes ?? Infinity;
     this.$status.set({ state: 'open', epoch: hello.epoch, connectionId: hello.connectionId });
     this.armHeartbeatCheck(this.config.heartbeatIntervalMs);
     safeInvoke(this.config.hooks.onConnect, { epoch: hello.epoch, connectionId: hello.connectionId });
@@ -266,6 +273,15 @@ export class Connection {
       doc?.removeEventListener('visibilitychange', onVisibility);
     };
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** Whether the payload is over `limit` bytes; a string is UTF-8 encoded only when it might be. */
+function exceeds(payload: string | Uint8Array, limit: number): boolean {
+  if (typeof payload !== 'string') return payload.byteLength > limit;
+  if (payload.length * 3 <= limit) return false;
+  return utf8.encode(payload).byteLength > limit;
 }
 
 function isBrowserOffline(): boolean {

@@ -33,6 +33,11 @@ export interface LiveHub {
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
   /** Sends a point-to-point message to one connection; false if it is gone. */
   signal(connectionId: string, event: string, data: unknown): boolean;
+  /**
+   * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
+   * for good and rejects its pending calls). False if it is gone.
+   */
+  disconnect(connectionId: string, code?: number, reason?: string): boolean;
   /** Closes every socket with 1001 (going away). */
   closeConnections(): void;
 }
@@ -155,7 +160,9 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   };
 
   app.ws<SocketData>(settings.path, {
-    maxPayloadLength: settings.maxPayloadBytes,
+    // uWS drops a frame over its own limit with a bare 1006 that tells the client nothing, so it
+    // gets a generous transport cap and the real limit is checked below, answered with 1009.
+    maxPayloadLength: Math.max(settings.maxPayloadBytes * 16, settings.maxPayloadBytes + 64 * 1024),
     idleTimeout: settings.idleTimeoutSeconds,
     maxBackpressure: settings.maxBackpressureBytes,
     sendPingsAutomatically: true,
@@ -181,6 +188,10 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
     },
     message(ws, message) {
+      if (message.byteLength > settings.maxPayloadBytes) {
+        ws.end(CloseCode.MESSAGE_TOO_BIG, `frame exceeds ${settings.maxPayloadBytes} bytes`);
+        return;
+      }
       try {
         receive(ws, message);
       } catch (error) {
@@ -203,6 +214,12 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     },
     publish,
     signal,
+    disconnect(connectionId, code = CloseCode.NORMAL, reason = '') {
+      const ws = sockets.get(connectionId);
+      if (!ws) return false;
+      ws.end(code, reason);
+      return true;
+    },
     closeConnections() {
       for (const ws of [...sockets.values()]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
     },

@@ -48,6 +48,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     },
     publish: hub.publish,
     signal: hub.signal,
+    disconnect: hub.disconnect,
     closeConnections: hub.closeConnections,
     app,
     get port() {

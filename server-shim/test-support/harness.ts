@@ -37,6 +37,12 @@ export function rawSocket(url: string, protocol = 'wirestore.v1.json'): Promise<
   });
 }
 
+/** Closes `resource` after the test, with everything else it opened. */
+export function track<T extends { close(): unknown }>(resource: T): T {
+  opened.push(resource);
+  return resource;
+}
+
 export async function closeAll(): Promise<void> {
   for (const item of opened.splice(0).reverse()) await item.close();
 }
