@@ -1,0 +1,283 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClient, type ClientOptions } from './client';
+import { FakeSocket } from './test-support/fake-socket';
+
+const MID = () => 0.5; // jitter factor exactly 1
+
+function makeClient(options: ClientOptions = {}) {
+  return createClient({ url: 'ws://test/ws', WebSocket: FakeSocket.asConstructor(), reconnect: { random: MID }, ...options });
+}
+
+/** Lets the codec load and the socket be created (the first open awaits a resolved promise). */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.reset();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('connecting', () => {
+  it('opens nothing until first used, then offers the JSON subprotocol', async () => {
+    const client = makeClient();
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(client.status.get()).toEqual({ state: 'idle' });
+    client.connect();
+    await settle();
+    expect(FakeSocket.last.protocols).toBe('wirestore.v1.json');
+    expect(client.status.get().state).toBe('connecting');
+    FakeSocket.last.accept();
+    expect(client.status.get()).toEqual({ state: 'open', epoch: 'epoch-1', connectionId: '1' });
+  });
+
+  it('holds calls made before the hello and sends them once open', async () => {
+    const client = makeClient();
+    const result = client.call('math/add', 1, 2);
+    await settle();
+    expect(FakeSocket.last.sent).toEqual([]);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual([{ type: 'call', id: 1, path: 'math/add', args: [1, 2] }]);
+    FakeSocket.last.deliver({ type: 'result', id: 1, data: 3 });
+    await expect(result).resolves.toBe(3);
+  });
+
+  it('derives the URL from the page origin, wss on https', async () => {
+    vi.stubGlobal('location', { protocol: 'https:', host: 'app.example:8443' });
+    try {
+      createClient({ WebSocket: FakeSocket.asConstructor() }).connect();
+      await settle();
+      expect(FakeSocket.last.url).toBe('wss://app.example:8443/ws');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('ignores unknown and malformed frames from the server', async () => {
+    const client = makeClient({ debug: false });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const pending = client.call('x');
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.deliver({ type: 'from-the-future', x: 1 });
+    FakeSocket.last.deliver({ type: 'result', id: 'not a number' });
+    FakeSocket.last.deliver('not json at all {');
+    FakeSocket.last.deliver({ type: 'result', id: 1, data: 'ok' });
+    await expect(pending).resolves.toBe('ok');
+  });
+});
+
+describe('reconnecting', () => {
+  it('retries with the backoff curve and resets the attempt counter on open', async () => {
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1006);
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', attempt: 1, code: 1006 });
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(FakeSocket.instances).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.last.drop(1006); // fails again before opening: 3000 · 2.2
+    await vi.advanceTimersByTimeAsync(6599);
+    expect(FakeSocket.instances).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.instances).toHaveLength(3);
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1001);
+    await vi.advanceTimersByTimeAsync(3000); // back to the base delay
+    expect(FakeSocket.instances).toHaveLength(4);
+  });
+
+  it('waits at least attempt 5 of the curve after a 4429 throttle close', async () => {
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(4429, 'slow down');
+    const status = client.status.get();
+    expect(status.state === 'reconnecting' && status.nextRetryAt - Date.now()).toBeCloseTo(3000 * 2.2 ** 5);
+  });
+
+  it('resubscribes every topic after a reconnect, with its resume position', async () => {
+    const client = makeClient();
+    const events: unknown[] = [];
+    client.subscribe('chat', (event) => events.push(event.data));
+    await settle();
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', topic: 'chat', args: [] }]);
+    FakeSocket.last.deliver({ type: 'subscribed', topic: 'chat', epoch: 'epoch-1', seq: 4 });
+    FakeSocket.last.deliver({ topic: 'chat', event: 'msg', data: 'hi', seq: 5 });
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(3000);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', topic: 'chat', args: [], resume: { epoch: 'epoch-1', seq: 5 } }]);
+    expect(events).toEqual(['hi']);
+  });
+
+  it('rejects calls in flight with DISCONNECTED, and keeps unsent ones for the next socket', async () => {
+    const client = makeClient({ callTimeoutMs: 60_000 });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    const inFlight = client.call('a');
+    FakeSocket.last.drop();
+    const queued = client.call('b');
+    await expect(inFlight).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await vi.advanceTimersByTimeAsync(3000);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.sent).toEqual([{ type: 'call', id: 2, path: 'b', args: [] }]);
+    FakeSocket.last.deliver({ type: 'result', id: 2, data: 'B' });
+    await expect(queued).resolves.toBe('B');
+  });
+
+  it('awaits beforeReconnect before each retry, and survives it throwing', async () => {
+    const order: string[] = [];
+    const client = makeClient({
+      beforeReconnect: async ({ attempt }) => {
+        order.push(`before ${attempt}`);
+        throw new Error('token refresh failed');
+      },
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(order).toEqual(['before 1']);
+    expect(FakeSocket.instances).toHaveLength(2);
+  });
+
+  it('calls onConnect and onDisconnect, and a throwing hook breaks nothing', async () => {
+    const seen: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const client = makeClient({
+      onConnect: () => {
+        seen.push('connect');
+        throw new Error('oops');
+      },
+      onDisconnect: ({ code, willReconnect }) => void seen.push(`disconnect ${code} ${willReconnect}`),
+    });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.drop(1001);
+    expect(seen).toEqual(['connect', 'disconnect 1001 true']);
+  });
+});
+
+describe('terminal closes', () => {
+  it.each([1008, 4401, 4403])('on %i rejects every pending call at once and never retries', async (code) => {
+    const client = makeClient({ callTimeoutMs: 60_000 });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    const sent = client.call('a');
+    const results = Promise.allSettled([sent]);
+    FakeSocket.last.drop(code, 'go away');
+    const [outcome] = await results;
+    expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'TERMINATED', details: { closeCode: code, reason: 'go away' } } });
+    expect(client.status.get()).toEqual({ state: 'terminal', code, reason: 'go away' });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it('close() rejects pending calls with CLOSED and stops everything', async () => {
+    const client = makeClient();
+    const pending = client.call('a');
+    await settle();
+    client.close();
+    await expect(pending).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(client.status.get()).toEqual({ state: 'closed' });
+    await expect(client.call('b')).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});
+
+describe('timeouts and heartbeat', () => {
+  it('rejects with TIMEOUT after the per-call timeout', async () => {
+    const client = makeClient({ callTimeoutMs: 1000 });
+    const pending = client.call('slow');
+    const outcome = Promise.allSettled([pending]);
+    await settle();
+    FakeSocket.last.accept();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await outcome)[0]).toMatchObject({ status: 'rejected', reason: { code: 'TIMEOUT' } });
+  });
+
+  it('pings a quiet socket and presumes it dead when nothing answers', async () => {
+    const client = makeClient({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 500 });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeSocket.last.sent).toEqual([{ type: 'ping' }]);
+    FakeSocket.last.deliver({ type: 'pong' });
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(client.status.get().state).toBe('open');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', code: 4000 });
+    expect(FakeSocket.instances[0]?.closedWith?.code).toBe(4000);
+  });
+
+  it('gives up on a socket that opens but never says hello', async () => {
+    const client = makeClient({ heartbeatTimeoutMs: 500 });
+    client.connect();
+    await settle();
+    FakeSocket.last.onopen?.();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', code: 4000 });
+  });
+});
+
+describe('browser signals', () => {
+  function fakeBrowser() {
+    const win = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+    const nav = { onLine: true };
+    vi.stubGlobal('window', win);
+    vi.stubGlobal('document', doc);
+    vi.stubGlobal('navigator', nav);
+    return { win, doc, nav };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('goes offline instead of retrying when the browser is offline, and reconnects at once when online', async () => {
+    const { win, nav } = fakeBrowser();
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    nav.onLine = false;
+    FakeSocket.last.drop();
+    expect(client.status.get()).toEqual({ state: 'offline' });
+    nav.onLine = true;
+    win.dispatchEvent(new Event('online'));
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(2);
+  });
+
+  it('reconnects at once, attempt reset, when a hidden page becomes visible', async () => {
+    const { doc } = fakeBrowser();
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    for (let i = 0; i < 3; i++) {
+      FakeSocket.last.drop();
+      await vi.runOnlyPendingTimersAsync();
+    }
+    FakeSocket.last.drop();
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', attempt: 4 });
+    const sockets = FakeSocket.instances.length;
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    expect(FakeSocket.instances).toHaveLength(sockets + 1);
+    FakeSocket.last.drop();
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', attempt: 1 });
+  });
+});
