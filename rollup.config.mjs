@@ -1,0 +1,58 @@
+// Two builds from the same sources:
+// - npm: ESM entries (wirestore, wirestore/server, wirestore/msgpack) with dependencies external;
+//   `.d.ts` files come from `tsc -p tsconfig.build.json` (see the build script).
+// - cdn: one self-contained, minified ESM file for <script type="module">, with nanostores
+//   inlined; the msgpack codec (msgpackr inlined) is its own file, loaded only when asked for.
+import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const typescriptPlugin = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts'],
+    exclude: ['**/*.test.ts', '**/test-support/**'],
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true },
+    noEmitOnError: true,
+  });
+
+const isExternalForNpm = (id) =>
+  /^(nanostores|msgpackr|uWebSockets\.js)(\/|$)/.test(id) || id.startsWith('node:');
+
+/** @type {import('rollup').RollupOptions[]} */
+export default [
+  {
+    input: {
+      index: 'sdk/index.ts',
+      server: 'server-shim/index.ts',
+      msgpack: 'protocol/msgpack-codec.ts',
+    },
+    external: isExternalForNpm,
+    plugins: [typescriptPlugin()],
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+  },
+  {
+    input: { wirestore: 'sdk/index.ts' },
+    plugins: [
+      // A <script type="module"> page has no bundler to define this; nanostores reads it.
+      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+      nodeResolve({ browser: true }),
+      typescriptPlugin(),
+    ],
+    output: {
+      dir: 'dist/cdn',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: '[name].js',
+      // Stable names, so a page can preload the msgpack file by URL.
+      chunkFileNames: (chunk) => (chunk.name === 'msgpack-codec' ? 'wirestore-msgpack.js' : 'wirestore-[name]-[hash].js'),
+      plugins: [terser({ ecma: 2020, module: true, compress: { passes: 2 } })],
+    },
+  },
+];

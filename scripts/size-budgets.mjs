@@ -1,0 +1,9 @@
+// Byte budgets per import set, gzip level 9, checked by `npm test` (scripts/check-size.mjs).
+// The README's "Size" table quotes these; scripts/check-size.mjs fails if the two disagree.
+export const budgets = [
+  { name: 'core JSON client', code: "import { createClient } from 'wirestore'; createClient().call('x')", limitBytes: 10 * 1024 },
+  { name: 'CDN file wirestore.js', file: 'dist/cdn/wirestore.js', limitBytes: 10 * 1024 },
+  { name: 'CDN file wirestore-msgpack.js', file: 'dist/cdn/wirestore-msgpack.js', limitBytes: 13 * 1024 },
+  { name: 'unused import of wirestore', code: "import 'wirestore'; import { createClient } from 'wirestore';", limitBytes: 0 },
+  { name: 'unused import of wirestore/msgpack', code: "import 'wirestore/msgpack';", limitBytes: 0 },
+];
