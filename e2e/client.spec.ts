@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createServer, type LiveServer } from '../dist/server.js';
+import { createServer, type LiveServer } from '../server-shim/index';
 import { TcpProxy } from '../test-support/tcp-proxy';
 
 // The page loads dist/cdn/wirestore.js through <script type="module"> from a real shim, and

@@ -1,4 +1,4 @@
-import type { BatchedCall, ClientFrame, Position } from './frames';
+import type { BatchedCall, CallFrame, ClientFrame, Position } from './frames';
 import { isRecord } from './structure';
 
 /** Longest accepted RPC path, topic name and idempotency key, in characters. */
@@ -25,24 +25,32 @@ function isName(value: unknown, maxLength: number): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
 }
 
-/** Reads one call (top-level or inside a batch); returns the call or why it is invalid. */
-export function readCall(raw: unknown): BatchedCall | { id: number | null; message: string } {
+/** Why a call is invalid, with its id when that much was readable. */
+export interface InvalidCall {
+  id: number | null;
+  message: string;
+}
+
+/**
+ * Checks one call (top-level or inside a batch) in place and returns it typed, or why it is
+ * invalid. No copy is made: this runs on every call, and the decoded object is ours already.
+ */
+export function readCall(raw: unknown): BatchedCall | InvalidCall {
   if (!isRecord(raw)) return { id: null, message: 'a call must be an object' };
   const id = isCallId(raw.id) ? raw.id : null;
   if (id === null) return { id, message: 'call id must be a non-negative integer' };
   if (!isName(raw.path, MAX_PATH_LENGTH)) return { id, message: `path must be a string of 1 to ${MAX_PATH_LENGTH} characters` };
-  const args = raw.args === undefined ? [] : raw.args;
-  if (!Array.isArray(args)) return { id, message: 'args must be an array' };
+  if (raw.args === undefined) raw.args = [];
+  else if (!Array.isArray(raw.args)) return { id, message: 'args must be an array' };
   if (raw.key !== undefined && !isName(raw.key, MAX_KEY_LENGTH)) {
     return { id, message: `key must be a string of 1 to ${MAX_KEY_LENGTH} characters` };
   }
-  const call: BatchedCall = { id, path: raw.path, args };
-  if (raw.key !== undefined) call.key = raw.key as string;
-  return call;
+  return raw as unknown as BatchedCall;
 }
 
-function isCall(value: BatchedCall | { message: string }): value is BatchedCall {
-  return !('message' in value);
+/** Narrows the result of {@link readCall}. */
+export function isInvalidCall(call: BatchedCall | InvalidCall): call is InvalidCall {
+  return 'message' in call && !('path' in call);
 }
 
 function readPosition(raw: unknown): Position | undefined {
@@ -61,7 +69,7 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
   switch (raw.type) {
     case 'call': {
       const call = readCall(raw);
-      return isCall(call) ? { kind: 'frame', frame: { type: 'call', ...call } } : { kind: 'invalid', ...call };
+      return isInvalidCall(call) ? { kind: 'invalid', ...call } : { kind: 'frame', frame: call as CallFrame };
     }
     case 'batch': {
       if (!Array.isArray(raw.calls)) return { kind: 'invalid', id: null, message: 'batch.calls must be an array' };

@@ -6,6 +6,6 @@ export * from './close-codes';
 export * from './codec';
 export { jsonCodec } from './json-codec';
 export { checkStructure, isRecord } from './structure';
-export { readClientFrame, readCall, MAX_PATH_LENGTH, MAX_TOPIC_LENGTH, MAX_KEY_LENGTH } from './client-frame-guard';
-export type { ClientFrameReading } from './client-frame-guard';
+export { readClientFrame, readCall, isInvalidCall, MAX_PATH_LENGTH, MAX_TOPIC_LENGTH, MAX_KEY_LENGTH } from './client-frame-guard';
+export type { ClientFrameReading, InvalidCall } from './client-frame-guard';
 export { readServerFrame } from './server-frame-guard';

@@ -2,24 +2,33 @@
 export type StructureProblem = `too deep (more than ${number} levels)` | `forbidden key "__proto__"`;
 
 /**
- * Walks a decoded frame once, without recursion (so a hostile depth cannot overflow the stack),
- * and reports the first problem: nesting deeper than `maxDepth`, or an own `__proto__` key, which
- * would turn into a prototype write the moment someone `Object.assign`s the data.
+ * Walks a decoded frame once and reports the first problem: nesting deeper than `maxDepth`, or an
+ * own `__proto__` key, which would turn into a prototype write the moment someone
+ * `Object.assign`s the data. Recursion is safe here: it never goes deeper than `maxDepth`.
  */
 export function checkStructure(value: unknown, maxDepth: number): StructureProblem | undefined {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > maxDepth) return `too deep (more than ${maxDepth} levels)`;
-    if (Array.isArray(node)) {
-      for (const item of node) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
-      continue;
+  return visit(value, 1, maxDepth);
+}
+
+function visit(node: unknown, depth: number, maxDepth: number): StructureProblem | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  if (depth > maxDepth) return `too deep (more than ${maxDepth} levels)`;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (item !== null && typeof item === 'object') {
+        const problem = visit(item, depth + 1, maxDepth);
+        if (problem) return problem;
+      }
     }
-    if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return 'forbidden key "__proto__"';
-    for (const key in node) {
-      const item = (node as Record<string, unknown>)[key];
-      if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);
+    return undefined;
+  }
+  if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return 'forbidden key "__proto__"';
+  for (const key in node) {
+    const item = (node as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object') {
+      const problem = visit(item, depth + 1, maxDepth);
+      if (problem) return problem;
     }
   }
   return undefined;

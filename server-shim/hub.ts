@@ -4,7 +4,7 @@ import { CloseCode } from '../protocol/close-codes';
 import type { Codec } from '../protocol/codec';
 import { ErrorCode } from '../protocol/error-codes';
 import { PROTOCOL_VERSION, RESERVED_TOPIC_PREFIX, type BatchedCall, type BatchFrame, type ServerLimits, type SubscribeFrame } from '../protocol/frames';
-import { readCall, readClientFrame } from '../protocol/client-frame-guard';
+import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-frame-guard';
 import { jsonCodec } from '../protocol/json-codec';
 import { msgpackCodec } from '../protocol/msgpack-codec';
 import { checkStructure, isRecord } from '../protocol/structure';
@@ -86,7 +86,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     const valid: BatchedCall[] = [];
     for (const raw of frame.calls) {
       const call = readCall(raw);
-      if ('message' in call) dispatcher.replyError(ws, call.id, { code: ErrorCode.INVALID_REQUEST, message: call.message });
+      if (isInvalidCall(call)) dispatcher.replyError(ws, call.id, { code: ErrorCode.INVALID_REQUEST, message: call.message });
       else valid.push(call);
     }
     if (frame.sequential) {

@@ -1,0 +1,57 @@
+// The two servers compared by the benchmarks, in their own process (so their CPU time can be
+// read with process.cpuUsage()): the wirestore shim, and a hand-written raw uWS app doing the
+// same job (encode once, app.publish; echo a frame back).
+// Driven over IPC by run.mjs: {cmd: 'publish', count, batch} and {cmd: 'cpu'}.
+import { createRequire } from 'node:module';
+import { createServer } from '../dist/server.js';
+
+const kind = process.argv[2]; // 'shim' | 'raw'
+const uws = createRequire(import.meta.url)('uWebSockets.js');
+const BACKPRESSURE = 256 * 1024 * 1024; // never drop: the benchmark counts every delivery
+const TOPIC = 'bench';
+const payloadFor = (i) => ({ i, x: 120.5, y: 64.25, who: 'bench-user' });
+
+let publish;
+let port;
+if (kind === 'shim') {
+  const server = createServer({
+    api: { echo: (_ctx, value) => value },
+    maxBackpressureBytes: BACKPRESSURE,
+    logger: { ...console, debug() {} },
+  });
+  port = await server.listen(0, '127.0.0.1');
+  publish = (i) => server.publish(TOPIC, 'tick', payloadFor(i));
+} else {
+  const app = uws.App();
+  let seq = 0;
+  app.ws('/ws', {
+    maxBackpressure: BACKPRESSURE,
+    maxPayloadLength: 16 * 1024 * 1024,
+    open: (ws) => ws.subscribe(TOPIC),
+    message: (ws, message, isBinary) => ws.send(message, isBinary),
+  });
+  port = await new Promise((resolve) => app.listen('127.0.0.1', 0, (socket) => resolve(uws.us_socket_local_port(socket))));
+  publish = (i) => app.publish(TOPIC, JSON.stringify({ topic: TOPIC, event: 'tick', data: payloadFor(i), seq: ++seq }), false);
+}
+
+let cpuAtStart = process.cpuUsage();
+process.on('message', (message) => {
+  if (message.cmd === 'publish') {
+    cpuAtStart = process.cpuUsage();
+    let sent = 0;
+    // Rounds of `batch` publishes, yielding between rounds so uWS can flush: a bounded loop.
+    const round = () => {
+      const end = Math.min(sent + message.batch, message.count);
+      while (sent < end) publish(sent++);
+      if (sent < message.count) setImmediate(round);
+      else process.send({ published: sent });
+    };
+    round();
+  } else if (message.cmd === 'cpu') {
+    const used = process.cpuUsage(cpuAtStart);
+    process.send({ cpuMicros: used.user + used.system });
+  } else if (message.cmd === 'exit') {
+    process.exit(0);
+  }
+});
+process.send({ port });
