@@ -74,25 +74,36 @@ async function roundTrip(kind) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Runs `measure` RUNS times per kind, alternating raw and shim so drift hits both alike. */
-async function compare(measure) {
-  const samples = { raw: [], shim: [] };
+/** Runs `measure` RUNS times per kind, interleaving the kinds so drift hits all alike. */
+async function compare(measure, kinds = ['raw', 'shim']) {
+  const samples = Object.fromEntries(kinds.map((kind) => [kind, []]));
   for (let run = 0; run < RUNS; run++) {
-    for (const kind of ['raw', 'shim']) samples[kind].push(await measure(kind));
+    for (const kind of kinds) samples[kind].push(await measure(kind));
   }
-  return (pick) => ({ raw: median(samples.raw.map(pick)), shim: median(samples.shim.map(pick)) });
+  return (pick) => Object.fromEntries(kinds.map((kind) => [kind, median(samples[kind].map(pick))]));
 }
 
-function report(bench, unit, { raw, shim }, digits = 0) {
+function report(bench, unit, values, { baseline = 'raw', digits = 0 } = {}) {
   const round = (value) => Number(value.toFixed(digits));
+  const shim = values.shim;
+  const raw = values[baseline];
   console.log(JSON.stringify({ bench, value: round(shim), unit, baseline: round(raw), ratio: Number((shim / raw).toFixed(3)) }));
 }
 
-for (const setup of FANOUT) {
-  const pick = await compare((kind) => fanout(kind, setup));
-  report(`fanout_${setup.subscribers}_delivered`, 'msg/s', pick((s) => s.rate));
-  report(`fanout_${setup.subscribers}_server_cpu_per_delivery`, 'ns', pick((s) => s.cpuNsPerDelivery), 1);
+const only = process.env.BENCH_ONLY; // 'fanout' or 'rtt' to run one group
+if (!only || only === 'fanout') {
+  for (const setup of FANOUT) {
+    const pick = await compare((kind) => fanout(kind, setup));
+    report(`fanout_${setup.subscribers}_delivered`, 'msg/s', pick((s) => s.rate));
+    report(`fanout_${setup.subscribers}_server_cpu_per_delivery`, 'ns', pick((s) => s.cpuNsPerDelivery), { digits: 1 });
+  }
 }
-const rtt = await compare(roundTrip);
-report('rpc_round_trip_p50', 'µs', rtt((s) => s.p50Micros), 1);
-report('rpc_round_trip_p99', 'µs', rtt((s) => s.p99Micros), 1);
+if (!only || only === 'rtt') {
+  // Two baselines: a raw uWS echo (the bytes go straight back), and a raw uWS handler that does
+  // the least any JSON RPC server does (JSON.parse the call, JSON.stringify the reply).
+  const rtt = await compare(roundTrip, ['raw', 'raw-json', 'shim']);
+  report('rpc_round_trip_p50', 'µs', rtt((s) => s.p50Micros), { digits: 1 });
+  report('rpc_round_trip_p99', 'µs', rtt((s) => s.p99Micros), { digits: 1 });
+  report('rpc_round_trip_p50_vs_raw_json', 'µs', rtt((s) => s.p50Micros), { baseline: 'raw-json', digits: 1 });
+  report('rpc_round_trip_p99_vs_raw_json', 'µs', rtt((s) => s.p99Micros), { baseline: 'raw-json', digits: 1 });
+}

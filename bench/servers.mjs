@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { createServer } from '../dist/server.js';
 
-const kind = process.argv[2]; // 'shim' | 'raw'
+const kind = process.argv[2]; // 'shim' | 'raw' | 'raw-json'
 const uws = createRequire(import.meta.url)('uWebSockets.js');
 const BACKPRESSURE = 256 * 1024 * 1024; // never drop: the benchmark counts every delivery
 const TOPIC = 'bench';
@@ -28,7 +28,14 @@ if (kind === 'shim') {
     maxBackpressure: BACKPRESSURE,
     maxPayloadLength: 16 * 1024 * 1024,
     open: (ws) => ws.subscribe(TOPIC),
-    message: (ws, message, isBinary) => ws.send(message, isBinary),
+    message:
+      kind === 'raw-json'
+        ? (ws, message) => {
+            // The least any JSON RPC server does: parse the call, stringify a reply.
+            const call = JSON.parse(Buffer.from(message).toString());
+            ws.send(JSON.stringify({ type: 'result', id: call.id, data: call.args[0] }), false);
+          }
+        : (ws, message, isBinary) => ws.send(message, isBinary),
   });
   port = await new Promise((resolve) => app.listen('127.0.0.1', 0, (socket) => resolve(uws.us_socket_local_port(socket))));
   publish = (i) => app.publish(TOPIC, JSON.stringify({ topic: TOPIC, event: 'tick', data: payloadFor(i), seq: ++seq }), false);

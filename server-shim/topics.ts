@@ -10,9 +10,15 @@ export function wireTopic(codecName: string, topic: string): string {
   return `${codecName}\u0000${topic}`;
 }
 
+interface TopicState {
+  seq: number;
+  /** The uWS topic per codec, in `codecs` order; built once, not on every publish. */
+  wireNames: string[];
+}
+
 /** Per-topic sequence numbers and encode-once publishing. @internal */
 export class Topics {
-  private readonly seqs = new Map<string, number>();
+  private readonly topics = new Map<string, TopicState>();
 
   constructor(
     private readonly app: TemplatedApp,
@@ -21,26 +27,28 @@ export class Topics {
 
   /** The last seq stamped on `topic` (0 before the first publish). */
   currentSeq(topic: string): number {
-    return this.seqs.get(topic) ?? 0;
+    return this.topics.get(topic)?.seq ?? 0;
   }
 
   /** Stamps the next seq (unless opted out), encodes once per codec with subscribers, fans out. */
   publish(topic: string, event: string, data: unknown, stampSeq: boolean): number | undefined {
-    let envelope: EventEnvelope;
-    let seq: number | undefined;
-    if (stampSeq) {
-      seq = this.currentSeq(topic) + 1;
-      this.seqs.set(topic, seq);
-      envelope = { topic, event, data, seq };
-    } else {
-      envelope = { topic, event, data };
-    }
-    for (const codec of this.codecs) {
-      const target = wireTopic(codec.name, topic);
+    const state = this.stateOf(topic);
+    const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
+    for (let i = 0; i < this.codecs.length; i++) {
+      const target = state.wireNames[i]!;
       if (this.app.numSubscribers(target) === 0) continue;
-      const payload = codec.encode(envelope);
+      const payload = this.codecs[i]!.encode(envelope);
       this.app.publish(target, payload, typeof payload !== 'string');
     }
-    return seq;
+    return envelope.seq;
+  }
+
+  private stateOf(topic: string): TopicState {
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { seq: 0, wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)) };
+      this.topics.set(topic, state);
+    }
+    return state;
   }
 }
