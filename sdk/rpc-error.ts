@@ -1,3 +1,4 @@
+import { CodedError } from '../protocol/coded-error';
 import type { ErrorBody } from '../protocol/error-codes';
 
 /**
@@ -7,16 +8,8 @@ import type { ErrorBody } from '../protocol/error-codes';
  * try { await client.call('todos/add', text) }
  * catch (e) { if (e instanceof RpcError && e.code === 'TIMEOUT') retryLater() }
  */
-export class RpcError extends Error {
+export class RpcError extends CodedError {
   override readonly name = 'RpcError';
-  readonly code: string;
-  readonly details: unknown;
-
-  constructor(code: string, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
 
   /** @internal */
   static from(body: ErrorBody): RpcError {
