@@ -1,4 +1,4 @@
-import type { BatchedCall, CallFrame, ClientFrame, Position } from './frames';
+import type { BatchedCall, CallFrame, ClientFrame, Position, SubscribeFrame } from './frames';
 import { isRecord } from './structure';
 
 /** Longest accepted RPC path, topic name and idempotency key, in characters. */
@@ -79,13 +79,18 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
       return { kind: 'frame', frame: { type: 'batch', calls: raw.calls as BatchedCall[], sequential: raw.sequential === true } };
     }
     case 'subscribe': {
+      if (!isCallId(raw.ref)) return { kind: 'invalid', id: null, message: 'subscribe.ref must be a non-negative integer' };
       if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: `topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters` };
+      if (raw.stream !== undefined && typeof raw.stream !== 'boolean') return { kind: 'invalid', id: null, message: 'subscribe.stream must be a boolean' };
       if (raw.args !== undefined && !Array.isArray(raw.args)) return { kind: 'invalid', id: null, message: 'subscribe.args must be an array' };
       const resume = raw.resume === undefined ? undefined : readPosition(raw.resume);
       if (raw.resume !== undefined && resume === undefined) {
         return { kind: 'invalid', id: null, message: 'subscribe.resume must be {epoch: string, seq: integer ≥ 0}' };
       }
-      return { kind: 'frame', frame: { type: 'subscribe', topic: raw.topic, args: (raw.args as unknown[] | undefined) ?? [], ...(resume && { resume }) } };
+      const frame: SubscribeFrame = { type: 'subscribe', ref: raw.ref, topic: raw.topic, args: (raw.args as unknown[] | undefined) ?? [] };
+      if (raw.stream === true) frame.stream = true;
+      if (resume) frame.resume = resume;
+      return { kind: 'frame', frame };
     }
     case 'unsubscribe':
       if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'unsubscribe.topic must be a non-empty string' };

@@ -38,9 +38,26 @@ export interface BatchFrame {
   sequential?: boolean;
 }
 
+/** How a stream's events fold into its value; sent by the server in the subscribe reply. */
+export interface MergeConfig {
+  strategy: MergeStrategyName;
+  /** Key field of `crud` items. Default `id`. (`presence` and `cursor` always key by `key`.) */
+  key?: string;
+  /** `crud`: new items go first instead of last. */
+  prepend?: boolean;
+  /** `latest`: how many events to keep. Default 50. */
+  max?: number;
+}
+
+export type MergeStrategyName = 'crud' | 'latest' | 'set' | 'presence' | 'cursor';
+
 export interface SubscribeFrame {
   type: 'subscribe';
+  /** Client-chosen number echoed in the reply, to match it with this request. */
+  ref: number;
+  /** A topic, or with `stream: true` the path of a stream declared on the server. */
   topic: string;
+  stream?: boolean;
   args?: unknown[];
   /** Where the client left off; the server replays from there when it can. */
   resume?: Position;
@@ -82,16 +99,38 @@ export interface ErrorFrame {
   error: ErrorBody;
 }
 
+/**
+ * The subscription is in effect. Events with `seq` greater than this one follow: the `replay`
+ * inside this frame first, then live ones.
+ */
 export interface SubscribedFrame {
   type: 'subscribed';
+  ref: number;
+  /** The topic joined (for a stream, the one its topic function chose). */
   topic: string;
   epoch: string;
-  /** The topic's seq at the moment the subscription took effect. */
+  /** The position the client is now at: the stream snapshot's, or the resume position. */
   seq: number;
+  /** True when the server replays from the client's resume position instead of reloading. */
+  resumed: boolean;
+  /** Streams: how to merge events. */
+  merge?: MergeConfig;
+  /** Streams, when not resumed: the loader's data follows in `data`. */
+  snapshot?: boolean;
+  data?: unknown;
+  /** Streams with pagination: whether `loadMore` can fetch another page, and from where. */
+  hasMore?: boolean;
+  cursor?: unknown;
+  /**
+   * Events after `seq`, in order: the ones missed (when resuming) or published while the stream
+   * loaded. Sent inside the reply so the client applies data and events in one pass.
+   */
+  replay?: EventEnvelope[];
 }
 
 export interface DeniedFrame {
   type: 'denied';
+  ref: number;
   topic: string;
   reason: string;
 }
@@ -137,5 +176,15 @@ export type ServerFrame =
   | PongFrame
   | EventEnvelope;
 
-/** Topics starting with this prefix belong to the shim; clients cannot subscribe to them. */
+/** Topics and RPC paths starting with this prefix belong to the shim; clients cannot use them. */
 export const RESERVED_TOPIC_PREFIX = '__';
+
+/** The RPC path that fetches the next page of a stream: args `[streamPath, streamArgs, cursor]`. */
+export const LOAD_MORE_PATH = '__stream/more';
+
+/** One page of a paginated stream loader, as `loadMore` receives it. */
+export interface StreamPage {
+  data: unknown;
+  hasMore: boolean;
+  cursor?: unknown;
+}

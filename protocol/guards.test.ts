@@ -21,12 +21,14 @@ describe('readClientFrame', () => {
   });
 
   it('validates subscribe resume positions', () => {
-    expect(readClientFrame({ type: 'subscribe', topic: 't', resume: { epoch: 'e', seq: 4 } })).toEqual({
+    expect(readClientFrame({ type: 'subscribe', ref: 1, topic: 't', resume: { epoch: 'e', seq: 4 } })).toEqual({
       kind: 'frame',
-      frame: { type: 'subscribe', topic: 't', args: [], resume: { epoch: 'e', seq: 4 } },
+      frame: { type: 'subscribe', ref: 1, topic: 't', args: [], resume: { epoch: 'e', seq: 4 } },
     });
-    expect(readClientFrame({ type: 'subscribe', topic: 't', resume: { epoch: 'e', seq: -1 } })).toMatchObject({ kind: 'invalid' });
-    expect(readClientFrame({ type: 'subscribe', topic: 'x'.repeat(257) })).toMatchObject({ kind: 'invalid' });
+    expect(readClientFrame({ type: 'subscribe', ref: 1, topic: 't', resume: { epoch: 'e', seq: -1 } })).toMatchObject({ kind: 'invalid' });
+    expect(readClientFrame({ type: 'subscribe', ref: 1, topic: 'x'.repeat(257) })).toMatchObject({ kind: 'invalid' });
+    expect(readClientFrame({ type: 'subscribe', topic: 't' })).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/ref/) });
+    expect(readClientFrame({ type: 'subscribe', ref: 2, topic: 'todos/list', stream: true })).toMatchObject({ kind: 'frame', frame: { stream: true } });
   });
 
   it('checks batch shape but leaves each call to be read on its own', () => {

@@ -25,11 +25,11 @@ export function readServerFrame(raw: unknown): ServerFrame | undefined {
         ? (raw as unknown as ServerFrame)
         : undefined;
     case 'subscribed':
-      return typeof raw.topic === 'string' && typeof raw.epoch === 'string' && typeof raw.seq === 'number'
+      return typeof raw.ref === 'number' && typeof raw.topic === 'string' && typeof raw.epoch === 'string' && typeof raw.seq === 'number'
         ? (raw as unknown as ServerFrame)
         : undefined;
     case 'denied':
-      return typeof raw.topic === 'string' ? (raw as unknown as ServerFrame) : undefined;
+      return typeof raw.ref === 'number' && typeof raw.topic === 'string' ? (raw as unknown as ServerFrame) : undefined;
     case 'signal':
       return typeof raw.event === 'string' ? (raw as unknown as ServerFrame) : undefined;
     case 'pressure':

@@ -106,13 +106,13 @@ describe('reconnecting', () => {
     client.subscribe('chat', (event) => events.push(event.data));
     await settle();
     FakeSocket.last.accept();
-    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', topic: 'chat', args: [] }]);
-    FakeSocket.last.deliver({ type: 'subscribed', topic: 'chat', epoch: 'epoch-1', seq: 4 });
+    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', ref: 1, topic: 'chat', args: [] }]);
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'epoch-1', seq: 4, resumed: false });
     FakeSocket.last.deliver({ topic: 'chat', event: 'msg', data: 'hi', seq: 5 });
     FakeSocket.last.drop();
     await vi.advanceTimersByTimeAsync(3000);
     FakeSocket.last.accept();
-    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', topic: 'chat', args: [], resume: { epoch: 'epoch-1', seq: 5 } }]);
+    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', ref: 1, topic: 'chat', args: [], resume: { epoch: 'epoch-1', seq: 5 } }]);
     expect(events).toEqual(['hi']);
   });
 

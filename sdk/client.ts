@@ -1,6 +1,6 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/error-codes';
-import type { BatchedCall, PressureReason, ServerFrame, SignalFrame } from '../protocol/frames';
+import { LOAD_MORE_PATH, type BatchedCall, type EventEnvelope, type PressureReason, type ServerFrame, type SignalFrame, type StreamPage } from '../protocol/frames';
 import type { CallArgs, CallPath, CallResult } from './api-types';
 import type { BackoffOptions } from './backoff';
 import { codecLoader, type CodecChoice } from './codec-choice';
@@ -9,7 +9,11 @@ import { PendingCalls } from './pending-calls';
 import { RpcError } from './rpc-error';
 import { safeInvoke } from './safe-invoke';
 import type { ConnectionStatus } from './status';
-import { Subscriptions, type EventListener, type SubscribeOptions } from './subscriptions';
+import { StreamCache, type StreamOptions } from './stream-cache';
+import { indexedDbStorage, type StreamStorage } from './stream-persistence';
+import type { StreamStore } from './stream-store';
+import { Subscriptions } from './subscriptions';
+import { TopicListeners, type EventListener, type SubscribeOptions } from './topic-listeners';
 
 /** Options of {@link createClient}. Every field is optional. */
 export interface ClientOptions extends ConnectionHooks {
@@ -29,6 +33,10 @@ export interface ClientOptions extends ConnectionHooks {
   callTimeoutMs?: number;
   /** Log ignored frames and other protocol oddities. */
   debug?: boolean;
+  /** How long an unused stream keeps its data and position for a quick return. Default 30000. */
+  streamKeepMs?: number;
+  /** Where `persist` streams are stored. Default: IndexedDB via idb-keyval. */
+  streamStorage?: StreamStorage;
 }
 
 /** Options of a single call. */
@@ -63,13 +71,26 @@ export interface Client<Api = unknown> {
    * @example const stop = client.subscribe('chat', (e) => console.log(e.event, e.data, e.seq))
    */
   subscribe(topic: string, onEvent: EventListener, options?: SubscribeOptions): () => void;
+  /**
+   * A live store of the server stream at `path`: `undefined` while loading, then the data, kept in
+   * step through reconnects. The same arguments return the same store.
+   * @example const todos = client.stream('todos/list') // Svelte: {#each $todos as todo}
+   */
+  stream<Value = unknown>(path: string, ...args: unknown[]): StreamStore<Value>;
+  /** {@link Client.stream} with options: `persist` in IndexedDB, or a `merge` override. */
+  streamWith<Value = unknown>(options: StreamOptions, path: string, ...args: unknown[]): StreamStore<Value>;
+  /**
+   * A store of the latest raw event on `topic` (optionally only `event`), subscribed while used.
+   * @example const lastPing = client.on('system', 'ping')
+   */
+  on(topic: string, event?: string): ReadableAtom<EventEnvelope | undefined>;
   /** Listens to point-to-point signals sent to this connection. Returns the unsubscriber. */
   onSignal(listener: (signal: SignalFrame) => void): () => void;
   /** Closes for good; pending calls reject with `CLOSED`. */
   close(): void;
 }
 
-const DEFAULTS = { heartbeatIntervalMs: 25_000, heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000 };
+const DEFAULTS = { heartbeatIntervalMs: 25_000, heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000, streamKeepMs: 30_000 };
 
 function defaultUrl(): string {
   const location = globalThis.location as Location | undefined;
@@ -90,6 +111,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const settings = { ...DEFAULTS, ...options };
   const pending = new PendingCalls();
   const subscriptions = new Subscriptions();
+  const topicListeners = new Map<string, TopicListeners>();
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
 
@@ -137,7 +159,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     hooks: { onConnect: options.onConnect, onDisconnect: options.onDisconnect, beforeReconnect: options.beforeReconnect },
     debug: options.debug ?? false,
     onOpen() {
-      for (const frame of subscriptions.subscribeFrames()) connection.send(frame);
+      for (const frame of subscriptions.frames()) connection.send(frame);
       flushUnsent();
     },
     onFrame: handleFrame,
@@ -146,8 +168,33 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       else if (closeClass === 'terminal') {
         pending.failAll(ErrorCode.TERMINATED, `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code, reason });
       } else pending.failSent();
+      streams.forEach((stream) => stream.onDisconnected());
     },
   });
+
+  /** Starts a wire subscription (now if open, else on open) and returns its ref. */
+  const subscribeOnWire = (subscriber: Parameters<Subscriptions['add']>[0]) => {
+    const ref = subscriptions.add(subscriber);
+    connection.start();
+    connection.send(subscriptions.frame(ref)!);
+    return ref;
+  };
+  const unsubscribeOnWire = (ref: number) => {
+    const topic = subscriptions.remove(ref);
+    if (topic !== undefined) connection.send({ type: 'unsubscribe', topic });
+  };
+
+  const streams = new StreamCache(
+    {
+      subscribe: subscribeOnWire,
+      resubscribe: (ref) => void connection.send(subscriptions.frame(ref)!),
+      unsubscribe: unsubscribeOnWire,
+      loadMore: (path, args, cursor) => callWith({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
+    },
+    options.streamStorage ?? indexedDbStorage,
+    () => options.url ?? (globalThis.location as Location | undefined)?.host ?? 'default',
+    settings.streamKeepMs,
+  );
 
   const callWith = (callOptions: CallOptions, path: string, args: unknown[]): Promise<never> => {
     const state = connection.status.get().state;
@@ -162,7 +209,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     return promise as Promise<never>;
   };
 
-  return {
+  const client: Client<Api> = {
     status: connection.status,
     pressure: $pressure,
     connect: () => connection.start(),
@@ -171,13 +218,35 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     subscribe(topic, onEvent, subscribeOptions = {}) {
       if (typeof topic !== 'string' || topic.length === 0) throw new TypeError('subscribe: topic must be a non-empty string');
       if (typeof onEvent !== 'function') throw new TypeError('subscribe: onEvent must be a function');
-      const subscriber = { ...subscribeOptions, onEvent };
-      const frame = subscriptions.add(topic, subscriber);
-      connection.start();
-      if (frame) connection.send(frame);
+      const listener = { ...subscribeOptions, onEvent };
+      let group = topicListeners.get(topic);
+      if (!group) {
+        const created = new TopicListeners(topic, subscribeOptions.args ?? []);
+        topicListeners.set(topic, created);
+        group = created;
+        const ref = subscribeOnWire(created);
+        const release = () => {
+          topicListeners.delete(topic);
+          unsubscribeOnWire(ref);
+        };
+        Object.assign(created, { release });
+      }
+      group.listeners.add(listener);
+      const owner = group as TopicListeners & { release(): void };
       return () => {
-        if (subscriptions.remove(topic, subscriber)) connection.send({ type: 'unsubscribe', topic });
+        if (owner.listeners.delete(listener) && owner.listeners.size === 0 && topicListeners.get(topic) === owner) owner.release();
       };
+    },
+    stream: (path, ...args) => streams.get(path, args, {}),
+    streamWith: (streamOptions, path, ...args) => streams.get(path, args, streamOptions),
+    on(topic, event) {
+      const latest = atom<EventEnvelope | undefined>(undefined);
+      onMount(latest, () =>
+        client.subscribe(topic, (envelope) => {
+          if (event === undefined || envelope.event === event) latest.set(envelope);
+        }),
+      );
+      return latest;
     },
     onSignal(listener) {
       signalListeners.add(listener);
@@ -185,4 +254,5 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     },
     close: () => connection.close(),
   };
+  return client;
 }

@@ -1,85 +1,95 @@
 import type { DeniedFrame, EventEnvelope, Position, SubscribeFrame, SubscribedFrame } from '../protocol/frames';
-import { safeInvoke } from './safe-invoke';
 
-/** Callbacks of one `client.subscribe`. */
-export interface SubscribeOptions {
-  /** Arguments passed to the server's access hook (and, later, the stream loader). */
-  args?: unknown[];
-  /** The server accepted; `seq` is the topic's position when the subscription took effect. */
-  onSubscribed?: (ack: SubscribedFrame) => void;
-  /** The server refused; the subscription is dropped and will not be retried. */
-  onDenied?: (denial: DeniedFrame) => void;
-}
-
-export type EventListener = (event: EventEnvelope) => void;
-
-interface Subscriber extends SubscribeOptions {
-  onEvent: EventListener;
-}
-
-interface TopicState {
+/** What goes on the wire for one subscription. */
+export interface SubscriptionRequest {
+  topic: string;
+  stream: boolean;
   args: unknown[];
-  subscribers: Set<Subscriber>;
-  /** The last (epoch, seq) seen on this topic; sent back as the resume position. */
-  position: Position | undefined;
+  resume: Position | undefined;
+}
+
+/** One wire subscription's owner: a raw topic's listeners, or a stream store. @internal */
+export interface WireSubscriber {
+  request(): SubscriptionRequest;
+  onSubscribed(ack: SubscribedFrame): void;
+  onEvent(event: EventEnvelope): void;
+  onDenied(denial: DeniedFrame): void;
+}
+
+interface Entry {
+  ref: number;
+  subscriber: WireSubscriber;
+  /** The topic the server joined, once acknowledged (a stream's may differ from its path). */
+  topic: string | undefined;
 }
 
 /**
- * The client's topics: one wire subscription per topic, however many listeners. Survives
- * reconnects: on every open the client re-sends {@link subscribeFrames}.
+ * Every wire subscription of a client, matched to replies by `ref` and to events by topic.
+ * Survives reconnects: on every open the client re-sends {@link frames}.
+ * @internal
  */
 export class Subscriptions {
-  private readonly topics = new Map<string, TopicState>();
+  private nextRef = 1;
+  private readonly byRef = new Map<number, Entry>();
+  private readonly byTopic = new Map<string, Set<Entry>>();
 
-  /** Returns the frame to send when this is the topic's first listener, else undefined. */
-  add(topic: string, subscriber: Subscriber): SubscribeFrame | undefined {
-    const existing = this.topics.get(topic);
-    if (existing) {
-      existing.subscribers.add(subscriber);
-      return undefined;
-    }
-    const state: TopicState = { args: subscriber.args ?? [], subscribers: new Set([subscriber]), position: undefined };
-    this.topics.set(topic, state);
-    return this.frameFor(topic, state);
+  add(subscriber: WireSubscriber): number {
+    const ref = this.nextRef++;
+    this.byRef.set(ref, { ref, subscriber, topic: undefined });
+    return ref;
   }
 
-  /** Returns true when that was the topic's last listener (the caller then unsubscribes on the wire). */
-  remove(topic: string, subscriber: Subscriber): boolean {
-    const state = this.topics.get(topic);
-    if (!state?.subscribers.delete(subscriber)) return false;
-    if (state.subscribers.size > 0) return false;
-    this.topics.delete(topic);
-    return true;
+  /** Forgets the subscription; returns the topic to unsubscribe on the wire when nobody else uses it. */
+  remove(ref: number): string | undefined {
+    const entry = this.byRef.get(ref);
+    if (!entry) return undefined;
+    this.byRef.delete(ref);
+    if (entry.topic === undefined) return undefined;
+    const sharing = this.byTopic.get(entry.topic);
+    sharing?.delete(entry);
+    if (sharing && sharing.size > 0) return undefined;
+    this.byTopic.delete(entry.topic);
+    return entry.topic;
   }
 
-  subscribeFrames(): SubscribeFrame[] {
-    return [...this.topics].map(([topic, state]) => this.frameFor(topic, state));
+  /** The subscribe frame for `ref`, with its current resume position. */
+  frame(ref: number): SubscribeFrame | undefined {
+    const entry = this.byRef.get(ref);
+    if (!entry) return undefined;
+    const { topic, stream, args, resume } = entry.subscriber.request();
+    const frame: SubscribeFrame = { type: 'subscribe', ref, topic, args };
+    if (stream) frame.stream = true;
+    if (resume) frame.resume = resume;
+    return frame;
+  }
+
+  frames(): SubscribeFrame[] {
+    return [...this.byRef.keys()].map((ref) => this.frame(ref)!);
   }
 
   acknowledge(ack: SubscribedFrame): void {
-    const state = this.topics.get(ack.topic);
-    if (!state) return;
-    if (state.position?.epoch !== ack.epoch) state.position = { epoch: ack.epoch, seq: ack.seq };
-    for (const subscriber of [...state.subscribers]) safeInvoke(subscriber.onSubscribed, ack);
+    const entry = this.byRef.get(ack.ref);
+    if (!entry) return;
+    if (entry.topic !== ack.topic) {
+      if (entry.topic !== undefined) this.byTopic.get(entry.topic)?.delete(entry);
+      entry.topic = ack.topic;
+      let sharing = this.byTopic.get(ack.topic);
+      if (!sharing) this.byTopic.set(ack.topic, (sharing = new Set()));
+      sharing.add(entry);
+    }
+    entry.subscriber.onSubscribed(ack);
   }
 
   deny(denial: DeniedFrame): void {
-    const state = this.topics.get(denial.topic);
-    if (!state) return;
-    this.topics.delete(denial.topic);
-    for (const subscriber of state.subscribers) safeInvoke(subscriber.onDenied, denial);
+    const entry = this.byRef.get(denial.ref);
+    if (!entry) return;
+    this.remove(denial.ref);
+    entry.subscriber.onDenied(denial);
   }
 
   deliver(event: EventEnvelope): void {
-    const state = this.topics.get(event.topic);
-    if (!state) return;
-    if (event.seq !== undefined && state.position) state.position = { epoch: state.position.epoch, seq: event.seq };
-    for (const subscriber of [...state.subscribers]) safeInvoke(subscriber.onEvent, event);
-  }
-
-  private frameFor(topic: string, state: TopicState): SubscribeFrame {
-    const frame: SubscribeFrame = { type: 'subscribe', topic, args: state.args };
-    if (state.position) frame.resume = { ...state.position };
-    return frame;
+    const sharing = this.byTopic.get(event.topic);
+    if (!sharing) return;
+    for (const entry of [...sharing]) entry.subscriber.onEvent(event);
   }
 }

@@ -1,3 +1,5 @@
+import type { StreamDefinition } from './stream-definition';
+
 /** Options of `publish`. */
 export interface PublishOptions {
   /** Stamp a per-topic sequence number (default true). Opt out for fire-and-forget traffic. */
@@ -19,7 +21,10 @@ export interface Context<User = unknown> {
 /** An RPC handler: `ctx` first, then the client's arguments. */
 export type RpcHandler<User = unknown> = (ctx: Context<User>, ...args: never[]) => unknown;
 
-/** The API object: handlers, or nested objects of them (`{ todos: { add } }` → `todos/add`). */
+/**
+ * The API object: handlers, stream declarations (`stream()`, `channel()`), or nested objects of
+ * them (`{ todos: { add } }` → `todos/add`).
+ */
 export interface ApiObject {
-  [name: string]: RpcHandler<never> | ApiObject;
+  [name: string]: RpcHandler<never> | StreamDefinition<never> | ApiObject;
 }

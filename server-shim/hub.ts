@@ -3,7 +3,7 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import { CloseCode } from '../protocol/close-codes';
 import type { Codec } from '../protocol/codec';
 import { ErrorCode } from '../protocol/error-codes';
-import { PROTOCOL_VERSION, RESERVED_TOPIC_PREFIX, type BatchedCall, type BatchFrame, type ServerLimits, type SubscribeFrame } from '../protocol/frames';
+import { LOAD_MORE_PATH, PROTOCOL_VERSION, type BatchedCall, type BatchFrame, type MergeConfig, type ServerLimits, type StreamPage } from '../protocol/frames';
 import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-frame-guard';
 import { jsonCodec } from '../protocol/json-codec';
 import { msgpackCodec } from '../protocol/msgpack-codec';
@@ -11,7 +11,10 @@ import { checkStructure, isRecord } from '../protocol/structure';
 import { flattenApi } from './api-registry';
 import type { Context, PublishOptions } from './context';
 import { HUB_DEFAULTS, type HubOptions } from './options';
+import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
+import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
+import { readPage } from './stream-definition';
 import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
 import { Topics, wireTopic } from './topics';
 import { handleUpgrade } from './upgrade';
@@ -40,6 +43,20 @@ export interface LiveHub {
   disconnect(connectionId: string, code?: number, reason?: string): boolean;
   /** Closes every socket with 1001 (going away). */
   closeConnections(): void;
+  /**
+   * Runs a stream's loader outside any socket, for server-side rendering: hand the result to
+   * the client's `store.hydrate()` and it starts with data, then resumes from `epoch`/`seq`.
+   * @example const todos = await server.loadStream('todos/list', { user: locals.user })
+   */
+  loadStream(path: string, context: { user?: unknown }, ...args: unknown[]): Promise<LoadedStream>;
+}
+
+/** What {@link LiveHub.loadStream} returns: a first page plus the position it reflects. */
+export interface LoadedStream extends StreamPage {
+  topic: string;
+  epoch: string;
+  seq: number;
+  merge: MergeConfig;
 }
 
 /**
@@ -53,8 +70,12 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
 
   const codecs = new Map<string, Codec>([jsonCodec, msgpackCodec, ...(options.codecs ?? [])].map((codec) => [codec.name, codec]));
   const epoch = randomUUID();
-  const topics = new Topics(app, [...codecs.values()]);
-  const dispatcher = new RpcDispatcher(flattenApi(options.api), logger);
+  const replay = new ReplayBuffer(options.replay);
+  const topics = new Topics(app, [...codecs.values()], replay);
+  const { handlers, streams } = flattenApi(options.api);
+  const flow = new SubscribeFlow({ epoch, topics, replay, streams, canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'], logger });
+  handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
+  const dispatcher = new RpcDispatcher(handlers, logger);
   const sockets = new Map<string, LiveSocket>();
   const limits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,
@@ -96,31 +117,6 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     }
   };
 
-  const subscribe = async (ws: LiveSocket, frame: SubscribeFrame) => {
-    const data = ws.getUserData();
-    const deny = (reason: string) => sendFrame(ws, { type: 'denied', topic: frame.topic, reason });
-    if (frame.topic.startsWith(RESERVED_TOPIC_PREFIX)) return deny(`topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved`);
-    if (options.canSubscribe) {
-      let verdict: boolean | string;
-      try {
-        verdict = await options.canSubscribe(data.ctx as Context<User>, frame.topic, frame.args ?? []);
-      } catch (error) {
-        logger.error(`[wirestore] canSubscribe threw for "${frame.topic}"; denying:`, error);
-        verdict = false;
-      }
-      if (data.closed) return;
-      if (verdict !== true) return deny(typeof verdict === 'string' ? verdict : ErrorCode.FORBIDDEN);
-    }
-    if (data.closed) return;
-    // Join and ack in one corked step: no event can slip between them, and the ack precedes
-    // every event published after it.
-    ws.cork(() => {
-      ws.subscribe(wireTopic(data.codec.name, frame.topic));
-      data.topics.add(frame.topic);
-      sendFrame(ws, { type: 'subscribed', topic: frame.topic, epoch, seq: topics.currentSeq(frame.topic) });
-    });
-  };
-
   const receive = (ws: LiveSocket, message: ArrayBuffer) => {
     const data = ws.getUserData();
     let raw: unknown;
@@ -149,7 +145,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       case 'batch':
         return inBackground(runBatch(ws, frame));
       case 'subscribe':
-        return inBackground(subscribe(ws, frame));
+        return inBackground(flow.subscribe(ws, frame));
       case 'unsubscribe':
         ws.unsubscribe(wireTopic(data.codec.name, frame.topic));
         data.topics.delete(frame.topic);
@@ -219,6 +215,15 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       if (!ws) return false;
       ws.end(code, reason);
       return true;
+    },
+    async loadStream(path, context, ...args) {
+      const stream = streams.get(path);
+      if (!stream?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
+      const ctx: Context<unknown> = { user: context.user, connectionId: 'ssr', publish, signal };
+      const topic = typeof stream.topic === 'string' ? stream.topic : stream.topic(ctx as never, ...(args as never[]));
+      const seq = topics.currentSeq(topic);
+      const page = readPage(await stream.load({ ...ctx, cursor: undefined } as never, ...(args as never[])));
+      return { ...page, topic, epoch, seq, merge: stream.merge };
     },
     closeConnections() {
       for (const ws of [...sockets.values()]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');

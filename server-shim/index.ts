@@ -1,10 +1,13 @@
 export { createServer, attach } from './server';
 export type { LiveServer } from './server';
-export type { LiveHub } from './hub';
+export type { LiveHub, LoadedStream } from './hub';
+export { stream, channel } from './stream-definition';
+export type { StreamDefinition, StreamOptions, StreamContext, StreamLoadResult } from './stream-definition';
+export type { ReplayOptions } from './replay-buffer';
 export { LiveError } from './live-error';
 export type { Context, PublishOptions, RpcHandler, ApiObject } from './context';
 export type { HubOptions, ServerOptions, UpgradeRequest, Logger } from './options';
 export { uwsIsNative } from './uws';
 export { ErrorCode, CloseCode } from '../protocol/index';
 export { msgpackCodec } from '../protocol/msgpack-codec';
-export type { Codec } from '../protocol/index';
+export type { Codec, MergeConfig, MergeStrategyName, StreamPage } from '../protocol/index';

@@ -1,5 +1,6 @@
 import type { Codec } from '../protocol/codec';
 import type { ApiObject, Context } from './context';
+import type { ReplayOptions } from './replay-buffer';
 
 /** What `authenticate` sees of the upgrade request (copied out before any await). */
 export interface UpgradeRequest {
@@ -38,6 +39,8 @@ export interface HubOptions<User = unknown> {
   idleTimeoutSeconds?: number;
   /** Bytes a slow socket may have queued before uWS holds back its published messages. Default 1 MiB. */
   maxBackpressureBytes?: number;
+  /** How many recent events each topic keeps for resuming clients. Default 500 events, 10 minutes. */
+  replay?: ReplayOptions;
   /** Extra codecs, by name (json and msgpack are built in). */
   codecs?: readonly Codec[];
   logger?: Logger;

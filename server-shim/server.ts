@@ -49,6 +49,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     publish: hub.publish,
     signal: hub.signal,
     disconnect: hub.disconnect,
+    loadStream: hub.loadStream,
     closeConnections: hub.closeConnections,
     app,
     get port() {

@@ -52,7 +52,7 @@ describe('topics over a real shim', () => {
     const viaJson = collect(jsonClient, 'room');
     const viaMsgpack = collect(msgpackClient, 'room');
     await waitFor(() => viaJson.acks.length && viaMsgpack.acks.length);
-    expect(viaJson.acks[0]).toEqual({ type: 'subscribed', topic: 'room', epoch: server.epoch, seq: 1 });
+    expect(viaJson.acks[0]).toEqual({ type: 'subscribed', ref: 1, topic: 'room', epoch: server.epoch, seq: 1, resumed: false });
     server.publish('room', 'after', { n: [1, 2, 3] });
     await waitFor(() => viaJson.events.length && viaMsgpack.events.length);
     expect(viaMsgpack.events).toEqual(viaJson.events);

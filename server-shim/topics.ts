@@ -1,6 +1,7 @@
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Codec } from '../protocol/codec';
 import type { EventEnvelope } from '../protocol/frames';
+import type { ReplayBuffer } from './replay-buffer';
 
 /**
  * The uWS topic a socket of a given codec joins. Each codec gets its own uWS topic, so a
@@ -23,6 +24,7 @@ export class Topics {
   constructor(
     private readonly app: TemplatedApp,
     private readonly codecs: readonly Codec[],
+    private readonly replay: ReplayBuffer,
   ) {}
 
   /** The last seq stamped on `topic` (0 before the first publish). */
@@ -34,6 +36,7 @@ export class Topics {
   publish(topic: string, event: string, data: unknown, stampSeq: boolean): number | undefined {
     const state = this.stateOf(topic);
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
+    if (stampSeq) this.replay.record(topic, event, data, state.seq);
     for (let i = 0; i < this.codecs.length; i++) {
       const target = state.wireNames[i]!;
       if (this.app.numSubscribers(target) === 0) continue;

@@ -1,0 +1,66 @@
+/**
+ * An ordered collection keyed by one field, with O(1) insert, update and delete that keep
+ * everyone else's position (svelte-realtime reorders on delete; we do not). Items added with
+ * `prepend` go before all others, newest first.
+ */
+export class KeyedCollection<Item = unknown> {
+  // Two insertion-ordered maps: `front` holds prepended items (newest last, shown reversed),
+  // `back` everything else. A Map keeps a key's slot when its value is replaced.
+  private front = new Map<unknown, Item>();
+  private back = new Map<unknown, Item>();
+
+  constructor(readonly keyField: string) {}
+
+  get size(): number {
+    return this.front.size + this.back.size;
+  }
+
+  /** The item's key, or undefined when it is not an object with that own field. */
+  keyOf(item: unknown): unknown {
+    if (item === null || typeof item !== 'object' || !Object.prototype.hasOwnProperty.call(item, this.keyField)) return undefined;
+    return (item as Record<string, unknown>)[this.keyField];
+  }
+
+  has(key: unknown): boolean {
+    return this.front.has(key) || this.back.has(key);
+  }
+
+  get(key: unknown): Item | undefined {
+    return this.front.get(key) ?? this.back.get(key);
+  }
+
+  /** Replaces the item in its slot, or adds it at the front (prepend) or the back. False if it has no key. */
+  upsert(item: Item, prepend = false): boolean {
+    const key = this.keyOf(item);
+    if (key === undefined) return false;
+    if (this.front.has(key)) this.front.set(key, item);
+    else if (this.back.has(key)) this.back.set(key, item);
+    else (prepend ? this.front : this.back).set(key, item);
+    return true;
+  }
+
+  remove(key: unknown): boolean {
+    return this.front.delete(key) || this.back.delete(key);
+  }
+
+  /** Replaces everything with `items`, in the order given. */
+  reset(items: readonly Item[]): void {
+    this.front = new Map();
+    this.back = new Map();
+    this.append(items);
+  }
+
+  /** Adds `items` after everything else (a next page); known keys are updated in place. */
+  append(items: readonly Item[]): void {
+    for (const item of items) this.upsert(item, false);
+  }
+
+  toArray(): Item[] {
+    const result = new Array<Item>(this.size);
+    let i = 0;
+    const front = [...this.front.values()];
+    for (let j = front.length - 1; j >= 0; j--) result[i++] = front[j]!;
+    for (const item of this.back.values()) result[i++] = item;
+    return result;
+  }
+}

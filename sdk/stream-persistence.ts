@@ -1,0 +1,26 @@
+import { get, set } from 'idb-keyval';
+import type { MergeConfig, Position } from '../protocol/frames';
+
+/** What a persisted stream keeps between page loads. */
+export interface PersistedStream {
+  data: unknown;
+  position: Position | undefined;
+  merge: MergeConfig;
+  hasMore: boolean;
+  cursor: unknown;
+}
+
+/** Where persisted streams live; IndexedDB (idb-keyval) by default, injectable for tests. */
+export interface StreamStorage {
+  get(key: string): Promise<PersistedStream | undefined>;
+  set(key: string, value: PersistedStream): Promise<void>;
+}
+
+/**
+ * IndexedDB through idb-keyval. Where IndexedDB is missing or refuses (Node, private modes),
+ * reads find nothing and writes are dropped: persistence is a speed-up, never a failure.
+ */
+export const indexedDbStorage: StreamStorage = {
+  get: (key) => (typeof indexedDB === 'undefined' ? Promise.resolve(undefined) : get<PersistedStream>(key).catch(() => undefined)),
+  set: (key, value) => (typeof indexedDB === 'undefined' ? Promise.resolve() : set(key, value).catch(() => undefined)),
+};

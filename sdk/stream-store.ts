@@ -1,0 +1,299 @@
+import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
+import { ErrorCode } from '../protocol/error-codes';
+import type { DeniedFrame, EventEnvelope, MergeConfig, Position, StreamPage, SubscribedFrame } from '../protocol/frames';
+import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
+import { RpcError } from './rpc-error';
+import type { PersistedStream, StreamStorage } from './stream-persistence';
+import type { SubscriptionRequest, WireSubscriber } from './subscriptions';
+
+/** `loading`: no data yet; `live`: in step with the server; `resyncing`: catching up (data still shown); `error`: denied or failed (data kept). */
+export type StreamStatus = 'loading' | 'live' | 'resyncing' | 'error';
+
+/** How the store last got in step: first load, resumed from the replay buffer, full reload, or pre-filled. */
+export type SyncOutcome = 'loaded' | 'recovered' | 'reloaded' | 'hydrated' | 'restored';
+
+/** Data loaded on the server (`server.loadStream`), for {@link StreamStore.hydrate}. */
+export interface HydrationData extends StreamPage {
+  epoch: string;
+  seq: number;
+  merge: MergeConfig;
+}
+
+/** A live stream: a nanostores atom (`$todos` in Svelte) plus its state. */
+export interface StreamStore<Value = unknown> extends ReadableAtom<Value | undefined> {
+  readonly status: ReadableAtom<StreamStatus>;
+  /** Why the stream failed; separate from the value, so an error never wipes the data. */
+  readonly error: ReadableAtom<RpcError | undefined>;
+  readonly lastSync: ReadableAtom<SyncOutcome | undefined>;
+  /** Whether `loadMore()` can fetch another page. */
+  readonly hasMore: ReadableAtom<boolean>;
+  /** Fetches the next page and appends it. Resolves false when there was none. */
+  loadMore(): Promise<boolean>;
+  /** Pre-fills the store (SSR): plain data, or `server.loadStream()`'s result to resume from its position. */
+  hydrate(data: Value | HydrationData): void;
+  /** A store that follows this one only while `condition` holds, and is undefined otherwise. */
+  when(condition: boolean | ReadableAtom<unknown> | (() => boolean)): ReadableAtom<Value | undefined>;
+}
+
+/** @internal What the stream needs from its client. */
+export interface StreamHost {
+  subscribe(subscriber: WireSubscriber): number;
+  resubscribe(ref: number): void;
+  unsubscribe(ref: number): void;
+  loadMore(path: string, args: unknown[], cursor: unknown): Promise<StreamPage>;
+  storage: StreamStorage | undefined;
+  persistKey: string;
+}
+
+const SAVE_DELAY_MS = 250;
+
+function isHydrationData(value: unknown): value is HydrationData {
+  const candidate = value as Partial<HydrationData> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.epoch === 'string' && typeof candidate.seq === 'number' && 'data' in candidate && typeof candidate.merge === 'object';
+}
+
+/**
+ * Drives one stream store: applies the server's snapshot and events through the merger, tracks
+ * `(epoch, seq)` to drop duplicates and spot gaps, asks for a backfill at once on a gap, and
+ * keeps the data on screen through resyncs.
+ * @internal
+ */
+export class StreamController<Value> implements WireSubscriber {
+  readonly store: StreamStore<Value>;
+  private readonly $value: WritableAtom<Value | undefined> = atom(undefined);
+  private readonly $status = atom<StreamStatus>('loading');
+  private readonly $error = atom<RpcError | undefined>(undefined);
+  private readonly $lastSync = atom<SyncOutcome | undefined>(undefined);
+  private readonly $hasMore = atom(false);
+  private merge: MergeConfig;
+  private merger: Merger;
+  private state: unknown;
+  private hasState = false;
+  private position: Position | undefined;
+  private cursor: unknown;
+  private ref: number | undefined;
+  private awaitingBackfill = false;
+  private queued: EventEnvelope[] = [];
+  private flushScheduled = false;
+  private pendingMore: Promise<boolean> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private restored: Promise<void> | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly args: unknown[],
+    private readonly host: StreamHost,
+    private readonly mergeOverride: MergeConfig | undefined,
+    onIdleChange: (idle: boolean) => void,
+  ) {
+    this.merge = mergeOverride ?? DEFAULT_MERGE;
+    this.merger = mergerFor(this.merge);
+    const store = this.$value as unknown as StreamStore<Value>;
+    Object.assign(store, {
+      status: this.$status,
+      error: this.$error,
+      lastSync: this.$lastSync,
+      hasMore: this.$hasMore,
+      loadMore: () => this.loadMore(),
+      hydrate: (data: Value | HydrationData) => this.hydrate(data),
+      when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
+    });
+    this.store = store;
+    onMount(this.$value, () => {
+      onIdleChange(false);
+      void this.start();
+      return () => {
+        this.stop();
+        onIdleChange(true);
+      };
+    });
+  }
+
+  // ---- WireSubscriber ----
+
+  request(): SubscriptionRequest {
+    return { topic: this.path, stream: true, args: this.args, resume: this.position && { ...this.position } };
+  }
+
+  onSubscribed(ack: SubscribedFrame): void {
+    const epochChanged = this.position !== undefined && this.position.epoch !== ack.epoch;
+    if (!this.mergeOverride && ack.merge && ack.merge.strategy !== this.merge.strategy) {
+      this.merge = ack.merge;
+      this.merger = mergerFor(ack.merge);
+      this.hasState = false;
+    } else if (!this.mergeOverride && ack.merge) this.merge = ack.merge;
+    const hadData = this.hasState;
+    if (ack.snapshot || !this.hasState || epochChanged) {
+      this.state = this.merger.init(ack.snapshot ? ack.data : undefined);
+      this.hasState = true;
+      if (ack.snapshot) {
+        this.$hasMore.set(ack.hasMore === true);
+        this.cursor = ack.cursor;
+      }
+    }
+    this.position = { epoch: ack.epoch, seq: ack.seq };
+    this.awaitingBackfill = false;
+    for (const event of ack.replay ?? []) this.applyInOrder(event);
+    this.$error.set(undefined);
+    this.$status.set('live');
+    this.$lastSync.set(ack.resumed ? 'recovered' : hadData ? 'reloaded' : 'loaded');
+    this.publish();
+  }
+
+  onEvent(event: EventEnvelope): void {
+    if (!this.hasState || this.awaitingBackfill) return;
+    if (event.seq !== undefined && this.position) {
+      if (event.seq <= this.position.seq) return; // seen already
+      if (event.seq > this.position.seq + 1) return this.requestBackfill();
+    }
+    this.queued.push(event);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Events that arrive in the same task are applied in one pass, with one notification.
+    queueMicrotask(() => this.flush());
+  }
+
+  onDenied(denial: DeniedFrame): void {
+    this.ref = undefined;
+    const [code, ...rest] = denial.reason.split(': ');
+    const known = rest.length > 0 && /^[A-Z_]+$/.test(code!);
+    this.$error.set(new RpcError(known ? code! : ErrorCode.FORBIDDEN, known ? rest.join(': ') : denial.reason));
+    this.$status.set('error');
+  }
+
+  /** The connection dropped: the data stays, marked as catching up. */
+  onDisconnected(): void {
+    if (this.ref !== undefined && this.hasState) this.$status.set('resyncing');
+  }
+
+  // ---- store API ----
+
+  hydrate(input: Value | HydrationData): void {
+    if (this.hasState) return;
+    if (isHydrationData(input)) {
+      if (!this.mergeOverride) {
+        this.merge = input.merge;
+        this.merger = mergerFor(input.merge);
+      }
+      this.state = this.merger.init(input.data);
+      this.position = { epoch: input.epoch, seq: input.seq };
+      this.$hasMore.set(input.hasMore);
+      this.cursor = input.cursor;
+    } else {
+      this.state = this.merger.init(input);
+    }
+    this.hasState = true;
+    this.$lastSync.set('hydrated');
+    if (this.$status.get() === 'loading') this.$status.set('resyncing');
+    this.publish();
+  }
+
+  loadMore(): Promise<boolean> {
+    if (!this.$hasMore.get()) return Promise.resolve(false);
+    this.pendingMore ??= this.host
+      .loadMore(this.path, this.args, this.cursor)
+      .then((page) => {
+        if (!this.merger.appendPage) throw new RpcError(ErrorCode.INVALID_REQUEST, `a ${this.merge.strategy} stream has no pages`);
+        this.merger.appendPage(this.state, page.data);
+        this.cursor = page.cursor;
+        this.$hasMore.set(page.hasMore);
+        this.publish();
+        return true;
+      })
+      .finally(() => (this.pendingMore = undefined));
+    return this.pendingMore;
+  }
+
+  // ---- internals ----
+
+  private async start(): Promise<void> {
+    if (this.host.storage && !this.restored) this.restored = this.restore(this.host.storage);
+    await this.restored;
+    if (this.ref === undefined && this.$value.lc > 0) this.ref = this.host.subscribe(this);
+  }
+
+  private stop(): void {
+    if (this.ref !== undefined) this.host.unsubscribe(this.ref);
+    this.ref = undefined;
+    this.saveNow();
+  }
+
+  private async restore(storage: StreamStorage): Promise<void> {
+    const saved = await storage.get(this.host.persistKey);
+    if (!saved || this.hasState) return;
+    this.hydrate({ ...saved, epoch: saved.position?.epoch ?? '', seq: saved.position?.seq ?? 0, hasMore: saved.hasMore } as HydrationData);
+    if (!saved.position) this.position = undefined;
+    this.$lastSync.set('restored');
+  }
+
+  private requestBackfill(): void {
+    this.awaitingBackfill = true;
+    this.$status.set('resyncing');
+    if (this.ref !== undefined) this.host.resubscribe(this.ref);
+  }
+
+  private applyInOrder(event: EventEnvelope): void {
+    if (event.seq !== undefined && this.position) {
+      if (event.seq <= this.position.seq) return;
+      this.position = { epoch: this.position.epoch, seq: event.seq };
+    }
+    this.merger.apply(this.state, event.event, event.data);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const events = this.queued;
+    this.queued = [];
+    for (const event of events) this.applyInOrder(event);
+    if (events.length > 0) this.publish();
+  }
+
+  private publish(): void {
+    this.$value.set(this.merger.view(this.state) as Value);
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (!this.host.storage || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+  }
+
+  private saveNow(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.host.storage || !this.hasState) return;
+    const snapshot: PersistedStream = {
+      data: this.$value.get(),
+      position: this.position,
+      merge: this.merge,
+      hasMore: this.$hasMore.get(),
+      cursor: this.cursor,
+    };
+    void this.host.storage.set(this.host.persistKey, snapshot);
+  }
+}
+
+/** A store mirroring `source` only while `condition` holds; subscribes to `source` only then. */
+function whenStore<Value>(source: ReadableAtom<Value | undefined>, condition: boolean | ReadableAtom<unknown> | (() => boolean)): ReadableAtom<Value | undefined> {
+  const gated = atom<Value | undefined>(undefined);
+  onMount(gated, () => {
+    let stopSource: (() => void) | undefined;
+    const follow = (active: boolean) => {
+      if (active && !stopSource) stopSource = source.subscribe((value) => gated.set(value));
+      if (!active && stopSource) {
+        stopSource();
+        stopSource = undefined;
+        gated.set(undefined);
+      }
+    };
+    const stopCondition =
+      typeof condition === 'object' && condition !== null && 'subscribe' in condition
+        ? condition.subscribe((value) => follow(Boolean(value)))
+        : (follow(typeof condition === 'function' ? condition() : Boolean(condition)), undefined);
+    return () => {
+      stopCondition?.();
+      follow(false);
+    };
+  });
+  return gated;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ReplayBuffer } from './replay-buffer';
+
+function filled(count: number, options = {}, clock = { now: 0 }) {
+  const buffer = new ReplayBuffer(options, () => clock.now);
+  for (let seq = 1; seq <= count; seq++) buffer.record('t', 'e', seq, seq);
+  return buffer;
+}
+
+describe('ReplayBuffer', () => {
+  it('returns exactly the events after a position, in order', () => {
+    expect(filled(5).since('t', 2, 5)?.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(filled(5).since('t', 5, 5)).toEqual([]);
+    expect(filled(5).since('t', 0, 5)).toHaveLength(5);
+  });
+
+  it('refuses when the gap reaches back past the oldest event kept', () => {
+    const buffer = filled(1000, { maxEvents: 100 });
+    expect(buffer.since('t', 899, 1000)).toBeUndefined();
+    expect(buffer.since('t', 900, 1000)).toHaveLength(100);
+  });
+
+  it('refuses a position ahead of the topic, or on a topic it never saw', () => {
+    expect(filled(3).since('t', 7, 3)).toBeUndefined();
+    expect(filled(3).since('other', 1, 3)).toBeUndefined();
+  });
+
+  it('ages events out relative to the newest, so a quiet topic keeps its tail', () => {
+    const clock = { now: 0 };
+    const buffer = new ReplayBuffer({ maxAgeMs: 1000 }, () => clock.now);
+    buffer.record('t', 'e', 1, 1);
+    clock.now = 500;
+    buffer.record('t', 'e', 2, 2);
+    clock.now = 1400;
+    buffer.record('t', 'e', 3, 3);
+    expect(buffer.since('t', 0, 3)).toBeUndefined();
+    expect(buffer.since('t', 1, 3)?.map((e) => e.seq)).toEqual([2, 3]);
+    clock.now = 10_000_000; // hours later, nothing published since
+    expect(buffer.since('t', 1, 3)?.map((e) => e.seq)).toEqual([2, 3]);
+  });
+
+  it('stays correct across its bulk trims', () => {
+    const buffer = filled(10_000, { maxEvents: 300 });
+    expect(buffer.since('t', 9_700, 10_000)?.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 9_701 + i));
+    expect(buffer.since('t', 9_699, 10_000)).toBeUndefined();
+  });
+});
