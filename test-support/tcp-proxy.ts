@@ -9,6 +9,7 @@ export class TcpProxy {
   private readonly server = net.createServer((client) => this.forward(client));
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
   private refusing = false;
+  private stalled = false;
   port = 0;
 
   constructor(private targetPort: number) {}
@@ -27,6 +28,20 @@ export class TcpProxy {
   /** While true, new connections are accepted and dropped at once, like a server that is down. */
   refuse(refusing: boolean): void {
     this.refusing = refusing;
+  }
+
+  /**
+   * Stops reading from the server side of every live connection (a consumer that cannot keep
+   * up): the server's kernel buffers fill, and its own backpressure starts.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const [, upstream] of this.pairs) upstream.pause();
+  }
+
+  resume(): void {
+    this.stalled = false;
+    for (const [, upstream] of this.pairs) upstream.resume();
   }
 
   /** Destroys every live connection in both directions, as a network fault would. */
@@ -64,5 +79,6 @@ export class TcpProxy {
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    if (this.stalled) upstream.pause();
   }
 }

@@ -1,0 +1,294 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StreamStore } from '../sdk/index';
+import type { PersistedStream, StreamStorage } from '../sdk/stream-persistence';
+import { TcpProxy } from '../test-support/tcp-proxy';
+import type { Context } from './context';
+import { LiveError } from './live-error';
+import { channel, stream } from './stream-definition';
+import { closeAll, connectClient, startServer, track, waitFor } from './test-support/harness';
+
+afterEach(closeAll);
+
+interface Todo {
+  id: number;
+  text: string;
+}
+
+/** A todo app whose server-side truth the tests compare the client stores against. */
+function todoApp(options: { loadDelayMs?: number } = {}) {
+  const truth: Todo[] = [];
+  let nextId = 1;
+  const api = {
+    todos: {
+      list: stream('todos', async () => {
+        const snapshot = truth.map((todo) => ({ ...todo }));
+        if (options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, options.loadDelayMs));
+        return snapshot;
+      }),
+      add: (ctx: Context, text: string) => {
+        const todo = { id: nextId++, text };
+        truth.push(todo);
+        ctx.publish('todos', 'created', todo);
+        return todo;
+      },
+    },
+  };
+  const addOnServer = (server: { publish: Context['publish'] }, text: string) => {
+    const todo = { id: nextId++, text };
+    truth.push(todo);
+    server.publish('todos', 'created', todo);
+  };
+  return { api, truth, addOnServer };
+}
+
+/** Keeps a store mounted for the test and resolves when its value satisfies `check`. */
+function watch<T>(store: StreamStore<T>) {
+  const stop = store.subscribe(() => {});
+  track({ close: stop });
+  return (check: (value: T | undefined) => boolean, timeoutMs = 5000) => waitFor(() => check(store.get()), timeoutMs);
+}
+
+describe('stream stores against a real shim', () => {
+  it('loads the data, then folds in live events; undefined only while loading', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api });
+    addOnServer(server, 'milk');
+    const client = connectClient<typeof api>(server.url);
+    const todos = client.stream<Todo[]>('todos/list');
+    expect(todos.get()).toBeUndefined();
+    expect(todos.status.get()).toBe('loading');
+    const until = watch(todos);
+    await until((value) => value?.length === 1);
+    expect(todos.lastSync.get()).toBe('loaded');
+    await client.call('todos/add', 'eggs');
+    addOnServer(server, 'bread');
+    await until((value) => value?.length === 3);
+    expect(todos.get()).toEqual(truth);
+    expect(todos.status.get()).toBe('live');
+  });
+
+  it('returns the same store for the same arguments', async () => {
+    const { api } = todoApp();
+    const server = await startServer({ api });
+    const client = connectClient(server.url);
+    expect(client.stream('todos/list')).toBe(client.stream('todos/list'));
+    expect(client.stream('todos/list', 1)).not.toBe(client.stream('todos/list', 2));
+  });
+
+  it('delivers events published during a slow load after the data, none lost (load-subscribe race)', async () => {
+    const { api, truth, addOnServer } = todoApp({ loadDelayMs: 150 });
+    const server = await startServer({ api });
+    addOnServer(server, 'before');
+    const client = connectClient(server.url);
+    const todos = client.stream<Todo[]>('todos/list');
+    const until = watch(todos);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the loader is running now
+    addOnServer(server, 'during 1');
+    addOnServer(server, 'during 2');
+    await until((value) => value !== undefined);
+    expect(todos.get()).toEqual(truth);
+  });
+
+  it('backfills a gap on the live connection at once (a stalled consumer whose events were dropped)', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api, maxBackpressureBytes: 16 * 1024, replay: { maxEvents: 5000 } });
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    const todos = client.stream<Todo[]>('todos/list');
+    const until = watch(todos);
+    await until((value) => value !== undefined);
+    proxy.stall();
+    // Far more than the kernel buffers plus uWS's 16 KiB hold: uWS drops the rest for this socket.
+    for (let i = 0; i < 3000; i++) addOnServer(server, `bulk ${i} ${'x'.repeat(1000)}`);
+    proxy.resume();
+    addOnServer(server, 'after the stall');
+    await until((value) => value?.length === truth.length, 10_000);
+    expect(todos.get()).toEqual(truth);
+    expect(client.status.get().state).toBe('open'); // recovered without reconnecting
+    expect(todos.lastSync.get()).toBe('recovered');
+  });
+
+  it('resumes from the replay buffer after the connection is cut while events are published', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api });
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    const todos = client.stream<Todo[]>('todos/list');
+    const until = watch(todos);
+    await until((value) => value !== undefined);
+    for (let round = 0; round < 5; round++) {
+      addOnServer(server, `round ${round} a`);
+      proxy.cutAll();
+      addOnServer(server, `round ${round} b`);
+      await until(() => client.status.get().state === 'open' && todos.get()?.length === truth.length);
+    }
+    expect(todos.get()).toEqual(truth);
+    expect(new Set(todos.get()!.map((todo) => todo.id)).size).toBe(truth.length);
+    expect(todos.lastSync.get()).toBe('recovered');
+  });
+
+  it('reloads in full after a server restart (new epoch), showing the old data meanwhile', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const first = await startServer({ api });
+    const proxy = track(new TcpProxy(first.port!));
+    await proxy.listen();
+    addOnServer(first, 'one');
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    const todos = client.stream<Todo[]>('todos/list');
+    const seen: Array<Todo[] | undefined> = [];
+    track({ close: todos.subscribe((value) => seen.push(value)) });
+    await waitFor(() => todos.get()?.length === 1);
+    await first.close();
+    truth.push({ id: 99, text: 'written while down' });
+    const second = await startServer({ api });
+    proxy.retarget(second.port!);
+    await waitFor(() => todos.get()?.length === 2);
+    expect(todos.get()).toEqual(truth);
+    expect(todos.lastSync.get()).toBe('reloaded');
+    expect(seen.slice(1).every((value) => value !== undefined)).toBe(true); // never flashed empty
+  });
+
+  it('reloads in full when the gap is older than the replay buffer', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api, replay: { maxEvents: 3 } });
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    const todos = client.stream<Todo[]>('todos/list');
+    const until = watch(todos);
+    await until((value) => value !== undefined);
+    proxy.refuse(true);
+    proxy.cutAll();
+    for (let i = 0; i < 10; i++) addOnServer(server, `offline ${i}`);
+    proxy.refuse(false);
+    await until((value) => value?.length === 10);
+    expect(todos.get()).toEqual(truth);
+    expect(todos.lastSync.get()).toBe('reloaded');
+  });
+
+  it('reports a denied or failing stream in its error store, never by wiping data', async () => {
+    const server = await startServer({
+      api: {
+        secret: stream('secret', () => ['x']),
+        broken: stream('broken', () => {
+          throw new LiveError('DB_DOWN', 'the database is unreachable');
+        }),
+      },
+      canSubscribe: (_ctx, topic) => topic !== 'secret' || 'not for you',
+    });
+    const client = connectClient(server.url);
+    const secret = client.stream('secret');
+    const broken = client.stream('broken');
+    const missing = client.stream('no/such/stream');
+    track({ close: secret.subscribe(() => {}) });
+    track({ close: broken.subscribe(() => {}) });
+    track({ close: missing.subscribe(() => {}) });
+    await waitFor(() => secret.status.get() === 'error' && broken.status.get() === 'error' && missing.status.get() === 'error');
+    expect(secret.error.get()).toMatchObject({ code: 'FORBIDDEN', message: 'not for you' });
+    expect(broken.error.get()).toMatchObject({ code: 'DB_DOWN', message: 'the database is unreachable' });
+    expect(missing.error.get()).toMatchObject({ code: 'NOT_FOUND' });
+    expect(secret.get()).toBeUndefined();
+  });
+
+  it('pages through a loader that returns { data, hasMore, cursor }', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
+    const server = await startServer({
+      api: {
+        posts: stream('posts', (ctx) => {
+          const from = (ctx.cursor as number | undefined) ?? 0;
+          return { data: all.slice(from, from + 3), hasMore: from + 3 < all.length, cursor: from + 3 };
+        }),
+      },
+    });
+    const client = connectClient(server.url);
+    const posts = client.stream<Array<{ id: number }>>('posts');
+    const until = watch(posts);
+    await until((value) => value?.length === 3);
+    expect(posts.hasMore.get()).toBe(true);
+    expect(await posts.loadMore()).toBe(true);
+    expect(await posts.loadMore()).toBe(true);
+    expect(posts.get()).toEqual(all);
+    expect(posts.hasMore.get()).toBe(false);
+    expect(await posts.loadMore()).toBe(false);
+  });
+
+  it('computes per-argument topics, and channels start empty', async () => {
+    const server = await startServer({
+      api: {
+        room: stream((_ctx, roomId: string) => `room:${roomId}`, (_ctx, roomId: string) => [{ id: 0, text: `welcome to ${roomId}` }], { merge: 'latest', max: 2 }),
+        cursors: channel((_ctx, docId: string) => `cursors:${docId}`, { merge: 'cursor' }),
+      },
+    });
+    const client = connectClient(server.url);
+    const lobby = client.stream<unknown[]>('room', 'lobby');
+    const cursors = client.stream<unknown[]>('cursors', 'doc1');
+    const lobbyUntil = watch(lobby);
+    const cursorsUntil = watch(cursors);
+    await lobbyUntil((value) => value?.length === 1);
+    await cursorsUntil((value) => Array.isArray(value));
+    server.publish('room:lobby', 'message', { id: 1, text: 'hi' });
+    server.publish('room:lobby', 'message', { id: 2, text: 'ho' });
+    server.publish('room:other', 'message', { id: 3, text: 'elsewhere' });
+    server.publish('cursors:doc1', 'update', { key: 'ada', x: 1 });
+    server.publish('cursors:doc1', 'update', { key: 'ada', x: 2 });
+    await lobbyUntil((value) => (value?.[1] as { id: number } | undefined)?.id === 2);
+    await cursorsUntil((value) => (value?.[0] as { x: number } | undefined)?.x === 2);
+    expect(lobby.get()).toEqual([{ id: 1, text: 'hi' }, { id: 2, text: 'ho' }]);
+    expect(cursors.get()).toEqual([{ key: 'ada', x: 2 }]);
+  });
+
+  it('hydrates from server.loadStream (SSR) with no loading state, then resumes from that position', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api });
+    addOnServer(server, 'rendered on the server');
+    const loaded = await server.loadStream('todos/list', { user: undefined });
+    addOnServer(server, 'published after the render');
+    const client = connectClient(server.url);
+    const todos = client.stream<Todo[]>('todos/list');
+    todos.hydrate(loaded as never);
+    expect(todos.get()).toEqual([truth[0]]);
+    const until = watch(todos);
+    await until((value) => value?.length === 2);
+    expect(todos.get()).toEqual(truth);
+    expect(todos.lastSync.get()).toBe('recovered');
+  });
+
+  it('with persist, a new client shows the stored data before its socket opens, then resumes', async () => {
+    const { api, truth, addOnServer } = todoApp();
+    const server = await startServer({ api });
+    addOnServer(server, 'persisted');
+    const saved = new Map<string, PersistedStream>();
+    const storage: StreamStorage = { get: async (key) => saved.get(key), set: async (key, value) => void saved.set(key, structuredClone(value)) };
+    const first = connectClient(server.url, { streamStorage: storage });
+    const firstTodos = first.streamWith<Todo[]>({ persist: true }, 'todos/list');
+    const stop = firstTodos.subscribe(() => {});
+    await waitFor(() => firstTodos.get()?.length === 1);
+    stop(); // unmount writes the latest state
+    await waitFor(() => saved.size === 1);
+    first.close();
+    addOnServer(server, 'while the tab was closed');
+
+    const second = connectClient(server.url, { streamStorage: storage });
+    const todos = second.streamWith<Todo[]>({ persist: true }, 'todos/list');
+    const values: Array<Todo[] | undefined> = [];
+    track({ close: todos.subscribe((value) => values.push(value)) });
+    await waitFor(() => values.some((value) => value?.length === 1));
+    await waitFor(() => todos.get()?.length === 2);
+    expect(todos.get()).toEqual(truth);
+    expect(todos.lastSync.get()).toBe('recovered');
+  });
+
+  it('serves raw events through client.on, filtered by event name', async () => {
+    const server = await startServer();
+    const client = connectClient(server.url);
+    const pings = client.on('system', 'ping');
+    track({ close: pings.subscribe(() => {}) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.publish('system', 'pong', 1);
+    server.publish('system', 'ping', 2);
+    await waitFor(() => pings.get()?.data === 2);
+    expect(pings.get()).toMatchObject({ topic: 'system', event: 'ping', data: 2 });
+  });
+});
