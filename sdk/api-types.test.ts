@@ -1,6 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Context } from '../server-shim/context';
+import { stream } from '../server-shim/stream-definition';
 import type { Client } from './client';
+import type { StreamStore } from './stream-store';
 
 // The server's API object, as a user would write it.
 const api = {
@@ -9,6 +11,7 @@ const api = {
     list: (_ctx: Context) => [{ id: 1, text: 'milk' }],
   },
   ping: () => 'pong' as const,
+  feed: stream((_ctx, room: string) => `feed:${room}`, async (_ctx, room: string) => [{ room, text: 'hi' }]),
 };
 
 describe('typed calls from the server API type', () => {
@@ -23,6 +26,17 @@ describe('typed calls from the server API type', () => {
     void client.call('todos/add', 42);
     // @ts-expect-error: missing argument
     void client.call('todos/add');
+  });
+
+  it('types stream paths, their arguments and values', () => {
+    const client = { stream: () => ({}) } as unknown as Client<typeof api>;
+    expectTypeOf(client.stream('feed', 'lobby')).toEqualTypeOf<StreamStore<{ room: string; text: string }[]>>();
+    // @ts-expect-error: a stream's argument of the wrong type
+    void client.stream('feed', 1);
+    // @ts-expect-error: an RPC path is not a stream
+    void client.stream('ping');
+    // @ts-expect-error: a stream is not callable
+    void client.call('feed');
   });
 
   it('accepts any path and returns unknown when untyped (CDN use)', () => {

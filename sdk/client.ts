@@ -1,7 +1,7 @@
 import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/error-codes';
 import { LOAD_MORE_PATH, type BatchedCall, type EventEnvelope, type PressureReason, type ServerFrame, type SignalFrame, type StreamPage } from '../protocol/frames';
-import type { CallArgs, CallPath, CallResult } from './api-types';
+import type { CallArgs, CallPath, CallResult, StreamArgs, StreamPath, StreamValue, Untyped } from './api-types';
 import type { BackoffOptions } from './backoff';
 import { codecLoader, type CodecChoice } from './codec-choice';
 import { Connection, type ConnectionHooks, type WebSocketConstructor } from './connection';
@@ -76,9 +76,13 @@ export interface Client<Api = unknown> {
    * step through reconnects. The same arguments return the same store.
    * @example const todos = client.stream('todos/list') // Svelte: {#each $todos as todo}
    */
-  stream<Value = unknown>(path: string, ...args: unknown[]): StreamStore<Value>;
+  stream: Untyped<Api> extends true
+    ? <Value = unknown>(path: string, ...args: unknown[]) => StreamStore<Value>
+    : <Path extends StreamPath<Api>>(path: Path, ...args: StreamArgs<Api, Path>) => StreamStore<StreamValue<Api, Path>>;
   /** {@link Client.stream} with options: `persist` in IndexedDB, or a `merge` override. */
-  streamWith<Value = unknown>(options: StreamOptions, path: string, ...args: unknown[]): StreamStore<Value>;
+  streamWith: Untyped<Api> extends true
+    ? <Value = unknown>(options: StreamOptions, path: string, ...args: unknown[]) => StreamStore<Value>
+    : <Path extends StreamPath<Api>>(options: StreamOptions, path: Path, ...args: StreamArgs<Api, Path>) => StreamStore<StreamValue<Api, Path>>;
   /**
    * A store of the latest raw event on `topic` (optionally only `event`), subscribed while used.
    * @example const lastPing = client.on('system', 'ping')
@@ -237,8 +241,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
         if (owner.listeners.delete(listener) && owner.listeners.size === 0 && topicListeners.get(topic) === owner) owner.release();
       };
     },
-    stream: (path, ...args) => streams.get(path, args, {}),
-    streamWith: (streamOptions, path, ...args) => streams.get(path, args, streamOptions),
+    stream: ((path: string, ...args: unknown[]) => streams.get(path, args, {})) as Client<Api>['stream'],
+    streamWith: ((streamOptions: StreamOptions, path: string, ...args: unknown[]) => streams.get(path, args, streamOptions)) as Client<Api>['streamWith'],
     on(topic, event) {
       const latest = atom<EventEnvelope | undefined>(undefined);
       onMount(latest, () =>

@@ -8,7 +8,7 @@ export type { StreamOptions } from './stream-cache';
 export type { StreamStorage, PersistedStream } from './stream-persistence';
 export { combine } from './combine';
 export type { CodecChoice } from './codec-choice';
-export type { ApiPath, CallPath, CallArgs, CallResult } from './api-types';
+export type { ApiPath, ApiStreamPath, CallPath, CallArgs, CallResult, StreamPath, StreamArgs, StreamValue } from './api-types';
 export { RpcError } from './rpc-error';
 export { reconnectDelay } from './backoff';
 export type { BackoffOptions } from './backoff';

@@ -26,5 +26,5 @@ export type RpcHandler<User = unknown> = (ctx: Context<User>, ...args: never[]) 
  * them (`{ todos: { add } }` → `todos/add`).
  */
 export interface ApiObject {
-  [name: string]: RpcHandler<never> | StreamDefinition<never> | ApiObject;
+  [name: string]: RpcHandler<never> | StreamDefinition<unknown> | ApiObject;
 }

@@ -57,7 +57,7 @@ export function stream<Data, Args extends unknown[] = [], User = never>(
   topic: string | ((ctx: Context<User>, ...args: Args) => string),
   load: (ctx: StreamContext<User>, ...args: Args) => StreamLoadResult<Data> | Promise<StreamLoadResult<Data>>,
   options: StreamOptions = {},
-): StreamDefinition<Data> & { readonly __args?: Args } {
+): StreamDefinition<Data> & { readonly __args?: Args; readonly __data?: Data } {
   if (typeof topic !== 'string' && typeof topic !== 'function') throw new TypeError('stream: topic must be a string or a function');
   if (typeof load !== 'function') throw new TypeError('stream: load must be a function; use channel() for a stream without initial data');
   return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: load as unknown as StreamDefinition<Data>["load"], merge: mergeConfig(options) };
@@ -71,7 +71,7 @@ export function stream<Data, Args extends unknown[] = [], User = never>(
 export function channel<Args extends unknown[] = [], User = never>(
   topic: string | ((ctx: Context<User>, ...args: Args) => string),
   options: StreamOptions = {},
-): StreamDefinition<unknown> & { readonly __args?: Args } {
+): StreamDefinition<unknown> & { readonly __args?: Args; readonly __data?: unknown[] } {
   return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: undefined, merge: mergeConfig(options) };
 }
 

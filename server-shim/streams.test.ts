@@ -54,7 +54,7 @@ describe('stream stores against a real shim', () => {
     const server = await startServer({ api });
     addOnServer(server, 'milk');
     const client = connectClient<typeof api>(server.url);
-    const todos = client.stream<Todo[]>('todos/list');
+    const todos = client.stream('todos/list'); // typed from the API: StreamStore<Todo[]>
     expect(todos.get()).toBeUndefined();
     expect(todos.status.get()).toBe('loading');
     const until = watch(todos);
@@ -137,7 +137,7 @@ describe('stream stores against a real shim', () => {
     addOnServer(first, 'one');
     const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
     const todos = client.stream<Todo[]>('todos/list');
-    const seen: Array<Todo[] | undefined> = [];
+    const seen: Array<readonly Todo[] | undefined> = [];
     track({ close: todos.subscribe((value) => seen.push(value)) });
     await waitFor(() => todos.get()?.length === 1);
     await first.close();
@@ -272,7 +272,7 @@ describe('stream stores against a real shim', () => {
 
     const second = connectClient(server.url, { streamStorage: storage });
     const todos = second.streamWith<Todo[]>({ persist: true }, 'todos/list');
-    const values: Array<Todo[] | undefined> = [];
+    const values: Array<readonly Todo[] | undefined> = [];
     track({ close: todos.subscribe((value) => values.push(value)) });
     await waitFor(() => values.some((value) => value?.length === 1));
     await waitFor(() => todos.get()?.length === 2);
