@@ -29,7 +29,7 @@ describe('typed calls from the server API type', () => {
   });
 
   it('types stream paths, their arguments and values', () => {
-    const client = { stream: () => ({}) } as unknown as Client<typeof api>;
+    const client = { stream: () => ({}), call: () => Promise.resolve() } as unknown as Client<typeof api>;
     expectTypeOf(client.stream('feed', 'lobby')).toEqualTypeOf<StreamStore<{ room: string; text: string }[]>>();
     // @ts-expect-error: a stream's argument of the wrong type
     void client.stream('feed', 1);
