@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createServer, type LiveServer } from '../server-shim/index';
-import { TcpProxy } from '../test-support/tcp-proxy';
+import { ShimUnderTest } from './support/shim';
 
 // The page loads dist/cdn/wirestore.js through <script type="module"> from a real shim, and
 // talks to it through a loopback TCP proxy so a test can restart the shim behind the same port.
@@ -10,31 +9,22 @@ const api = {
   shout: (_ctx: unknown, text: string) => text.toUpperCase(),
 };
 
-function startShim(): Promise<LiveServer> {
-  const server = createServer({ api, static: { '/': 'e2e/pages', '/cdn/': 'dist/cdn' }, logger: { ...console, debug() {}, info() {} } });
-  return server.listen(0, '127.0.0.1').then(() => server);
-}
-
-let shim: LiveServer;
-let proxy: TcpProxy;
+let shimUnderTest: ShimUnderTest;
 let pageErrors: string[] = [];
 
 test.beforeEach(async () => {
   pageErrors = [];
-  shim = await startShim();
-  proxy = new TcpProxy(shim.port!);
-  await proxy.listen();
+  shimUnderTest = await new ShimUnderTest({ api }).start();
 });
 
 test.afterEach(async () => {
-  await proxy.close();
-  await shim.close();
+  await shimUnderTest.stop();
   expect(pageErrors, 'uncaught errors in the page').toEqual([]);
 });
 
 async function openPage(page: Page, codec: 'json' | 'msgpack') {
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`http://127.0.0.1:${proxy.port}/client.html?codec=${codec}`);
+  await page.goto(`${shimUnderTest.origin}/client.html?codec=${codec}`);
   await page.waitForFunction(() => 'wirestoreTest' in window);
 }
 
@@ -45,9 +35,9 @@ for (const codec of ['json', 'msgpack'] as const) {
     expect(result).toBe('HELLO');
     await expect(page.locator('#state')).toHaveText('open');
     const ack = await page.evaluate(() => window.subscribeTo('news'));
-    expect(ack).toMatchObject({ topic: 'news', epoch: shim.epoch, seq: 0 });
-    shim.publish('news', 'story', { title: 'one', tags: ['a', 'b'] });
-    shim.publish('news', 'story', { title: 'two' });
+    expect(ack).toMatchObject({ topic: 'news', epoch: shimUnderTest.server.epoch, seq: 0 });
+    shimUnderTest.server.publish('news', 'story', { title: 'one', tags: ['a', 'b'] });
+    shimUnderTest.server.publish('news', 'story', { title: 'two' });
     await expect.poll(() => page.evaluate(() => window.wirestoreTest.events.length)).toBe(2);
     expect(await page.evaluate(() => window.wirestoreTest.events)).toEqual([
       { topic: 'news', event: 'story', data: { title: 'one', tags: ['a', 'b'] }, seq: 1 },
@@ -71,16 +61,15 @@ test('loads the msgpack codec as its own file, only when asked for', async ({ pa
 test('reconnects by itself after the shim restarts, and resubscribes', async ({ page }) => {
   await openPage(page, 'json');
   await page.evaluate(() => window.subscribeTo('news'));
-  const firstEpoch = shim.epoch;
-  await shim.close();
+  const firstEpoch = shimUnderTest.server.epoch;
+  await shimUnderTest.server.close();
   await expect.poll(() => page.evaluate(() => window.wirestoreTest.statuses.includes('reconnecting'))).toBe(true);
-  shim = await startShim();
-  proxy.retarget(shim.port!);
+  await shimUnderTest.restart();
   await expect(page.locator('#state')).toHaveText('open');
-  expect(shim.epoch).not.toBe(firstEpoch);
+  expect(shimUnderTest.server.epoch).not.toBe(firstEpoch);
   expect(await page.evaluate(() => window.wirestoreTest.client.call('shout', 'back'))).toBe('BACK');
   // The page resubscribed on its own: a publish on the new shim reaches it.
-  await expect.poll(() => shim.publish('news', 'again', 1) && page.evaluate(() => window.wirestoreTest.events.length)).toBeGreaterThan(0);
+  await expect.poll(() => shimUnderTest.server.publish('news', 'again', 1) && page.evaluate(() => window.wirestoreTest.events.length)).toBeGreaterThan(0);
   expect(await page.evaluate(() => window.wirestoreTest.events[0])).toMatchObject({ event: 'again', seq: 1 });
 });
 

@@ -1,0 +1,135 @@
+import { expect, test, type Page } from '@playwright/test';
+import { stream, type Context } from '../server-shim/index';
+import { ShimUnderTest } from './support/shim';
+
+interface Todo {
+  id: number;
+  text: string;
+}
+
+let shim: ShimUnderTest;
+let truth: Todo[];
+
+function todoApi() {
+  let nextId = 1;
+  return {
+    todos: {
+      list: stream('todos', () => truth.map((todo) => ({ ...todo }))),
+      add: (ctx: Context, text: string) => {
+        const todo = { id: nextId++, text };
+        truth.push(todo);
+        ctx.publish('todos', 'created', todo);
+        return todo;
+      },
+    },
+  };
+}
+
+test.beforeEach(async () => {
+  truth = [];
+  shim = await new ShimUnderTest({ api: todoApi() }).start();
+});
+
+test.afterEach(async () => {
+  await shim.stop();
+});
+
+async function openStreamsPage(page: Page, query: Record<string, string> = {}) {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(shim.pageUrl('/streams.html', query));
+  await page.waitForFunction(() => 'streamsTest' in window);
+  return errors;
+}
+
+const todosOf = (page: Page) => page.evaluate(() => window.streamsTest.todos() ?? null);
+
+test('two browser contexts editing the same crud stream converge', async ({ browser }) => {
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  const errors = [...(await openStreamsPage(alice)), ...(await openStreamsPage(bob))];
+  await expect(alice.locator('#stream-status')).toHaveText('live');
+  await expect(bob.locator('#stream-status')).toHaveText('live');
+  await Promise.all([
+    alice.evaluate(async () => {
+      for (let i = 0; i < 10; i++) await window.streamsTest.add(`alice ${i}`);
+    }),
+    bob.evaluate(async () => {
+      for (let i = 0; i < 10; i++) await window.streamsTest.add(`bob ${i}`);
+    }),
+  ]);
+  await expect.poll(() => todosOf(alice)).toEqual(truth);
+  await expect.poll(() => todosOf(bob)).toEqual(truth);
+  expect(truth).toHaveLength(20);
+  expect(errors).toEqual([]);
+});
+
+test('cutting connections while events are published leaves every page equal to the server, no duplicate, no gap', async ({ browser }) => {
+  const pages = await Promise.all([1, 2, 3].map(async () => (await browser.newContext()).newPage()));
+  for (const page of pages) await openStreamsPage(page);
+  for (const page of pages) await expect(page.locator('#stream-status')).toHaveText('live');
+  const api = todoPublisher();
+  // Publish continuously from the server while the proxy cuts every connection several times.
+  const publishing = (async () => {
+    for (let i = 0; i < 200; i++) {
+      api.add(`event ${i}`);
+      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  for (let cut = 0; cut < 5; cut++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    shim.proxy.cutAll();
+  }
+  await publishing;
+  for (const page of pages) {
+    await expect.poll(() => todosOf(page), { timeout: 10_000 }).toEqual(truth);
+    const ids = ((await todosOf(page)) as Todo[]).map((todo) => todo.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  }
+});
+
+test('a reload with persist shows the stored data before the socket opens, then resumes', async ({ page }) => {
+  await openStreamsPage(page, { persist: '1' });
+  await page.evaluate(async () => {
+    await window.streamsTest.add('kept across reloads');
+    await window.streamsTest.add('me too');
+  });
+  await expect.poll(() => todosOf(page)).toHaveLength(2);
+  await page.waitForTimeout(400); // the store saves a quarter second after a change
+
+  shim.proxy.refuse(true); // the shim is unreachable while the page reloads
+  shim.proxy.cutAll();
+  todoPublisher().add('published while the page was away');
+  await page.reload();
+  await page.waitForFunction(() => 'streamsTest' in window);
+  await expect(page.locator('#todos li')).toHaveCount(2);
+  const firstRender = await page.evaluate(() => window.streamsTest.renders.find((render) => render.value !== undefined));
+  expect(firstRender?.connection).not.toBe('open');
+  expect(await page.evaluate(() => window.streamsTest.lastSync())).toBe('restored');
+
+  shim.proxy.refuse(false);
+  await expect.poll(() => todosOf(page), { timeout: 10_000 }).toEqual(truth);
+  expect(await page.evaluate(() => window.streamsTest.lastSync())).toBe('recovered');
+});
+
+/** Server-side writes that bypass any page: `truth` plus a publish, as another user's edit would. */
+function todoPublisher() {
+  return {
+    add(text: string) {
+      const todo = { id: 1000 + truth.length, text };
+      truth.push(todo);
+      shim.server.publish('todos', 'created', todo);
+    },
+  };
+}
+
+declare global {
+  interface Window {
+    streamsTest: {
+      todos(): Todo[] | undefined;
+      lastSync(): string | undefined;
+      add(text: string): Promise<Todo>;
+      renders: Array<{ value: Todo[] | undefined; connection: string }>;
+    };
+  }
+}
