@@ -7,6 +7,8 @@ export type { StreamStore, StreamStatus, SyncOutcome, HydrationData } from './st
 export type { StreamOptions } from './stream-cache';
 export type { StreamStorage, PersistedStream } from './stream-persistence';
 export { combine } from './combine';
+export { mergerFor } from './merge/index';
+export type { Merger } from './merge/index';
 export type { CodecChoice } from './codec-choice';
 export type { ApiPath, ApiStreamPath, CallPath, CallArgs, CallResult, StreamPath, StreamArgs, StreamValue } from './api-types';
 export { RpcError } from './rpc-error';

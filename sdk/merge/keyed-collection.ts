@@ -8,6 +8,12 @@ export class KeyedCollection<Item = unknown> {
   // `back` everything else. A Map keeps a key's slot when its value is replaced.
   private front = new Map<unknown, Item>();
   private back = new Map<unknown, Item>();
+  // The last array handed out, and what changed since. Updates that move nothing (the common
+  // case: cursors, presence, edits) patch a copy of it instead of walking both maps again.
+  private lastArray: Item[] | undefined;
+  private positions: Map<unknown, number> | undefined;
+  private readonly updated = new Map<unknown, Item>();
+  private structureChanged = true;
 
   constructor(readonly keyField: string) {}
 
@@ -35,18 +41,26 @@ export class KeyedCollection<Item = unknown> {
     if (key === undefined) return false;
     if (this.front.has(key)) this.front.set(key, item);
     else if (this.back.has(key)) this.back.set(key, item);
-    else (prepend ? this.front : this.back).set(key, item);
+    else {
+      (prepend ? this.front : this.back).set(key, item);
+      this.structureChanged = true;
+      return true;
+    }
+    if (!this.structureChanged) this.updated.set(key, item);
     return true;
   }
 
   remove(key: unknown): boolean {
-    return this.front.delete(key) || this.back.delete(key);
+    const removed = this.front.delete(key) || this.back.delete(key);
+    if (removed) this.structureChanged = true;
+    return removed;
   }
 
   /** Replaces everything with `items`, in the order given. */
   reset(items: readonly Item[]): void {
     this.front = new Map();
     this.back = new Map();
+    this.structureChanged = true;
     this.append(items);
   }
 
@@ -55,12 +69,26 @@ export class KeyedCollection<Item = unknown> {
     for (const item of items) this.upsert(item, false);
   }
 
+  /** The items in order: a new array when anything changed since the last call, else the same one. */
   toArray(): Item[] {
+    if (this.structureChanged || !this.lastArray) return this.rebuild();
+    if (this.updated.size === 0) return this.lastArray;
+    this.positions ??= new Map(this.lastArray.map((item, index) => [this.keyOf(item), index]));
+    const next = this.lastArray.slice();
+    for (const [key, item] of this.updated) next[this.positions.get(key)!] = item;
+    this.updated.clear();
+    return (this.lastArray = next);
+  }
+
+  private rebuild(): Item[] {
     const result = new Array<Item>(this.size);
     let i = 0;
     const front = [...this.front.values()];
     for (let j = front.length - 1; j >= 0; j--) result[i++] = front[j]!;
     for (const item of this.back.values()) result[i++] = item;
-    return result;
+    this.structureChanged = false;
+    this.positions = undefined;
+    this.updated.clear();
+    return (this.lastArray = result);
   }
 }
