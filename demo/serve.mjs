@@ -1,9 +1,18 @@
 // `npm start`: the shim serving the demo page and the CDN build on http://localhost:3000.
 // PORT and HOST override the defaults.
-import { createServer, LiveError } from '../dist/server.js';
+import { createServer, LiveError, stream } from '../dist/server.js';
 
 const MAX_MESSAGE_LENGTH = 500;
 let messageCount = 0;
+
+// The demo's "database": todos kept in memory for as long as the server runs.
+const todos = [];
+let nextTodoId = 1;
+const findTodo = (id) => {
+  const todo = todos.find((t) => t.id === id);
+  if (!todo) throw new LiveError('NOT_FOUND', `no todo ${id}`);
+  return todo;
+};
 
 const api = {
   chat: {
@@ -26,6 +35,28 @@ const api = {
     },
   },
   whisper: (ctx, text) => ctx.signal(ctx.connectionId, 'whisper', `you said: ${text}`),
+  todos: {
+    // A crud stream: clients get the list, then every created/updated/deleted event.
+    list: stream('todos', () => todos, { merge: 'crud', key: 'id' }),
+    add(ctx, text) {
+      if (typeof text !== 'string' || !text.trim()) throw new LiveError('EMPTY', 'A todo needs some text');
+      const todo = { id: nextTodoId++, text: text.slice(0, 200), done: false };
+      todos.push(todo);
+      ctx.publish('todos', 'created', todo);
+      return todo;
+    },
+    toggle(ctx, id) {
+      const todo = findTodo(id);
+      todo.done = !todo.done;
+      ctx.publish('todos', 'updated', todo);
+      return todo;
+    },
+    remove(ctx, id) {
+      findTodo(id);
+      todos.splice(todos.findIndex((t) => t.id === id), 1);
+      ctx.publish('todos', 'deleted', { id });
+    },
+  },
 };
 
 const server = createServer({
