@@ -13,39 +13,36 @@ const MAX_PASSES = 50_000;
 
 const rows = (n) => Array.from({ length: n }, (_, i) => ({ id: i, key: `user ${i}`, text: `item ${i}` }));
 
-/** Events/s applying `makeEvent(i)` in passes of PASS, with `view` after each pass if asked. */
-function run(merger, state, makeEvent, withView) {
+/** Events/s of `applyEvent(event, data)` over passes of PASS events, `afterPass()` after each. */
+function eventsPerSecond(makeEvent, applyEvent, afterPass = () => {}) {
   let applied = 0;
   let passes = 0;
   const started = performance.now();
   while ((performance.now() - started < MIN_MS || passes < 3) && passes < MAX_PASSES) {
     for (let i = 0; i < PASS; i++) {
       const [event, data] = makeEvent(applied++);
-      merger.apply(state, event, data);
+      applyEvent(event, data);
     }
-    if (withView) merger.view(state);
+    afterPass();
     passes++;
   }
   return applied / ((performance.now() - started) / 1000);
 }
 
+/** The merger, with `view` after each pass if asked. */
+function run(merger, state, makeEvent, withView) {
+  return eventsPerSecond(makeEvent, (event, data) => merger.apply(state, event, data), withView ? () => merger.view(state) : undefined);
+}
+
 /** A store without keys: findIndex per event and a fresh array per event. */
 function runNaive(initial, makeEvent, keyField) {
   let list = initial.slice();
-  let applied = 0;
-  let passes = 0;
-  const started = performance.now();
-  while ((performance.now() - started < MIN_MS || passes < 3) && passes < MAX_PASSES) {
-    for (let i = 0; i < PASS; i++) {
-      const [event, data] = makeEvent(applied++);
-      const index = list.findIndex((item) => item[keyField] === data[keyField]);
-      if (event === 'deleted' || event === 'leave') list = index === -1 ? list : list.filter((_, j) => j !== index);
-      else if (index === -1) list = [...list, data];
-      else list = list.map((item, j) => (j === index ? data : item));
-    }
-    passes++;
-  }
-  return applied / ((performance.now() - started) / 1000);
+  return eventsPerSecond(makeEvent, (event, data) => {
+    const index = list.findIndex((item) => item[keyField] === data[keyField]);
+    if (event === 'deleted' || event === 'leave') list = index === -1 ? list : list.filter((_, j) => j !== index);
+    else if (index === -1) list = [...list, data];
+    else list = list.map((item, j) => (j === index ? data : item));
+  });
 }
 
 // Keys are spread over the whole store (7919 is prime) so no cache favours small sizes.

@@ -41,6 +41,18 @@ function todoApp(options: { loadDelayMs?: number } = {}) {
   return { api, truth, addOnServer };
 }
 
+/** A shim behind a fault-injecting proxy, and a client of it with the todo stream open and loaded. */
+async function todosThroughProxy(app: ReturnType<typeof todoApp>, options: Parameters<typeof startServer>[0] = {}) {
+  const server = await startServer({ api: app.api, ...options });
+  const proxy = track(new TcpProxy(server.port!));
+  await proxy.listen();
+  const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+  const todos = client.stream<Todo[]>('todos/list');
+  const until = watch(todos);
+  await until((value) => value !== undefined);
+  return { server, proxy, client, todos, until };
+}
+
 /** Keeps a store mounted for the test and resolves when its value satisfies `check`. */
 function watch<T>(store: StreamStore<T>) {
   const stop = store.subscribe(() => {});
@@ -90,14 +102,9 @@ describe('stream stores against a real shim', () => {
   });
 
   it('backfills a gap on the live connection at once (a stalled consumer whose events were dropped)', async () => {
-    const { api, truth, addOnServer } = todoApp();
-    const server = await startServer({ api, maxBackpressureBytes: 16 * 1024, replay: { maxEvents: 5000 } });
-    const proxy = track(new TcpProxy(server.port!));
-    await proxy.listen();
-    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
-    const todos = client.stream<Todo[]>('todos/list');
-    const until = watch(todos);
-    await until((value) => value !== undefined);
+    const app = todoApp();
+    const { truth, addOnServer } = app;
+    const { server, proxy, client, todos, until } = await todosThroughProxy(app, { maxBackpressureBytes: 16 * 1024, replay: { maxEvents: 5000 } });
     proxy.stall();
     // Far more than the kernel buffers plus uWS's 16 KiB hold: uWS drops the rest for this socket.
     for (let i = 0; i < 3000; i++) addOnServer(server, `bulk ${i} ${'x'.repeat(1000)}`);
@@ -110,14 +117,9 @@ describe('stream stores against a real shim', () => {
   });
 
   it('resumes from the replay buffer after the connection is cut while events are published', async () => {
-    const { api, truth, addOnServer } = todoApp();
-    const server = await startServer({ api });
-    const proxy = track(new TcpProxy(server.port!));
-    await proxy.listen();
-    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
-    const todos = client.stream<Todo[]>('todos/list');
-    const until = watch(todos);
-    await until((value) => value !== undefined);
+    const app = todoApp();
+    const { truth, addOnServer } = app;
+    const { server, proxy, client, todos, until } = await todosThroughProxy(app);
     for (let round = 0; round < 5; round++) {
       addOnServer(server, `round ${round} a`);
       proxy.cutAll();
@@ -151,14 +153,9 @@ describe('stream stores against a real shim', () => {
   });
 
   it('reloads in full when the gap is older than the replay buffer', async () => {
-    const { api, truth, addOnServer } = todoApp();
-    const server = await startServer({ api, replay: { maxEvents: 3 } });
-    const proxy = track(new TcpProxy(server.port!));
-    await proxy.listen();
-    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
-    const todos = client.stream<Todo[]>('todos/list');
-    const until = watch(todos);
-    await until((value) => value !== undefined);
+    const app = todoApp();
+    const { truth, addOnServer } = app;
+    const { server, proxy, todos, until } = await todosThroughProxy(app, { replay: { maxEvents: 3 } });
     proxy.refuse(true);
     proxy.cutAll();
     for (let i = 0; i < 10; i++) addOnServer(server, `offline ${i}`);
