@@ -24,6 +24,12 @@ export const ErrorCode = {
   TERMINATED: 'TERMINATED',
   /** Client side: `client.close()` was called. */
   CLOSED: 'CLOSED',
+  /** Client side: the offline queue overflowed and dropped this, its oldest entry. */
+  QUEUE_FULL: 'QUEUE_FULL',
+  /** Client side: the queued call waited longer than `offline.maxAge`. */
+  STALE: 'STALE',
+  /** Client side: `offline.beforeReplay` returned false for this queued call. */
+  DROPPED: 'DROPPED',
 } as const;
 
 export type WirestoreErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -37,7 +37,7 @@ describe('connecting', () => {
     await settle();
     expect(FakeSocket.last.sent).toEqual([]);
     FakeSocket.last.accept();
-    expect(FakeSocket.last.sent).toEqual([{ type: 'call', id: 1, path: 'math/add', args: [1, 2] }]);
+    expect(FakeSocket.last.sent).toEqual([{ type: 'call', id: 1, path: 'math/add', args: [1, 2], key: expect.any(String) }]);
     FakeSocket.last.deliver({ type: 'result', id: 1, data: 3 });
     await expect(result).resolves.toBe(3);
   });
@@ -64,6 +64,30 @@ describe('connecting', () => {
     FakeSocket.last.deliver('not json at all {');
     FakeSocket.last.deliver({ type: 'result', id: 1, data: 'ok' });
     await expect(pending).resolves.toBe('ok');
+  });
+});
+
+describe('batching', () => {
+  it('sends the calls made inside batch() as one frame', async () => {
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    const [a, b] = client.batch(() => [client.call('a', 1), client.call('b', 2)], { sequential: true });
+    expect(FakeSocket.last.sent).toEqual([
+      {
+        type: 'batch',
+        sequential: true,
+        calls: [
+          { id: 1, path: 'a', args: [1], key: expect.any(String) },
+          { id: 2, path: 'b', args: [2], key: expect.any(String) },
+        ],
+      },
+    ]);
+    FakeSocket.last.deliver({ type: 'result', id: 2, data: 'B' });
+    FakeSocket.last.deliver({ type: 'error', id: 1, error: { code: 'NOPE', message: 'no' } });
+    await expect(b).resolves.toBe('B');
+    await expect(a).rejects.toMatchObject({ code: 'NOPE' });
   });
 });
 
@@ -116,19 +140,26 @@ describe('reconnecting', () => {
     expect(events).toEqual(['hi']);
   });
 
-  it('rejects calls in flight with DISCONNECTED, and keeps unsent ones for the next socket', async () => {
+  it('resends keyed calls in flight on the next socket, rejects unkeyed ones with DISCONNECTED', async () => {
     const client = makeClient({ callTimeoutMs: 60_000 });
     client.connect();
     await settle();
     FakeSocket.last.accept();
-    const inFlight = client.call('a');
+    const keyed = client.call('a');
+    const unkeyed = client.callWith({ idempotent: false }, 'read');
+    const firstKey = (FakeSocket.last.sent[0] as { key: string }).key;
     FakeSocket.last.drop();
     const queued = client.call('b');
-    await expect(inFlight).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(unkeyed).rejects.toMatchObject({ code: 'DISCONNECTED' });
     await vi.advanceTimersByTimeAsync(3000);
     FakeSocket.last.accept();
-    expect(FakeSocket.last.sent).toEqual([{ type: 'call', id: 2, path: 'b', args: [] }]);
-    FakeSocket.last.deliver({ type: 'result', id: 2, data: 'B' });
+    expect(FakeSocket.last.sent).toEqual([
+      { type: 'call', id: 1, path: 'a', args: [], key: firstKey },
+      { type: 'call', id: 3, path: 'b', args: [], key: expect.any(String) },
+    ]);
+    FakeSocket.last.deliver({ type: 'result', id: 1, data: 'A' });
+    FakeSocket.last.deliver({ type: 'result', id: 3, data: 'B' });
+    await expect(keyed).resolves.toBe('A');
     await expect(queued).resolves.toBe('B');
   });
 

@@ -11,6 +11,10 @@ import { safeInvoke } from './safe-invoke';
 import type { ConnectionStatus } from './status';
 import { StreamCache, type StreamOptions } from './stream-cache';
 import { indexedDbStorage, type StreamStorage } from './stream-persistence';
+import { newIdempotencyKey } from './idempotency-key';
+import { OfflineQueue, type OfflineOptions, type OfflineQueueState } from './offline-queue';
+import { indexedDbQueueStorage } from './offline-storage';
+import { stableJson } from './stable-json';
 import type { StreamStore } from './stream-store';
 import { Subscriptions } from './subscriptions';
 import { TopicListeners, type EventListener, type SubscribeOptions } from './topic-listeners';
@@ -33,6 +37,8 @@ export interface ClientOptions extends ConnectionHooks {
   callTimeoutMs?: number;
   /** Log ignored frames and other protocol oddities. */
   debug?: boolean;
+  /** The durable offline queue: `{ queue: true, maxQueue, maxAge, beforeReplay, onReplayError, onReplay }`. */
+  offline?: OfflineOptions;
   /** How long an unused stream keeps its data and position for a quick return. Default 30000. */
   streamKeepMs?: number;
   /** Where `persist` streams are stored. Default: IndexedDB via idb-keyval. */
@@ -43,6 +49,16 @@ export interface ClientOptions extends ConnectionHooks {
 export interface CallOptions {
   /** Reject with `TIMEOUT` after this long. Default: the client's `callTimeoutMs`. */
   timeoutMs?: number;
+  /** Send a new request even if an identical call was made in the same microtask. */
+  fresh?: boolean;
+  /**
+   * Every call carries an idempotency key by default, so it can be retried after a lost reply
+   * and the server still runs it once. A read may opt out with `false`: it then rejects with
+   * `DISCONNECTED` if the socket drops mid-call, and is never queued offline.
+   */
+  idempotent?: boolean;
+  /** Your own idempotency key, e.g. to retry across page loads. */
+  idempotencyKey?: string;
 }
 
 /** The server's load signal, as last announced. */
@@ -64,6 +80,14 @@ export interface Client<Api = unknown> {
    * @example const todo = await client.call('todos/add', 'buy milk')
    */
   call<Path extends CallPath<Api>>(path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
+  /**
+   * Sends every call made inside `calls` in one frame; each still resolves or rejects on its own.
+   * At most the server's `maxBatchSize` (50 by default) calls; more reject with `BATCH_TOO_LARGE`.
+   * @example const [a, b] = client.batch(() => [client.call('x'), client.call('y')])
+   */
+  batch<Result>(calls: () => Result, options?: { sequential?: boolean }): Result;
+  /** The offline queue, as a store (length 0 when the queue is off). */
+  readonly offlineQueue: ReadableAtom<OfflineQueueState>;
   /** {@link Client.call} with per-call options. */
   callWith<Path extends CallPath<Api>>(options: CallOptions, path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
   /**
@@ -118,6 +142,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const topicListeners = new Map<string, TopicListeners>();
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
+  /** The server's limit once known; 50 (its default) before the first hello. */
+  let maxBatchSize = 50;
 
   /** Sends one call; a call too large for the server rejects at once and is never sent. */
   const sendCall = (call: BatchedCall): boolean => {
@@ -162,9 +188,11 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
     hooks: { onConnect: options.onConnect, onDisconnect: options.onDisconnect, beforeReconnect: options.beforeReconnect },
     debug: options.debug ?? false,
-    onOpen() {
+    onOpen(hello) {
+      maxBatchSize = hello.limits.maxBatchSize;
       for (const frame of subscriptions.frames()) connection.send(frame);
       flushUnsent();
+      void queue?.replay();
     },
     onFrame: handleFrame,
     onDrop(closeClass, code, reason) {
@@ -196,9 +224,31 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       loadMore: (path, args, cursor) => callWith({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
     },
     options.streamStorage ?? indexedDbStorage,
-    () => options.url ?? (globalThis.location as Location | undefined)?.host ?? 'default',
+    () => namespace(),
     settings.streamKeepMs,
   );
+
+  const namespace = () => options.url ?? (globalThis.location as Location | undefined)?.host ?? 'default';
+  const queue = options.offline?.queue
+    ? new OfflineQueue({ ...options.offline, storage: options.offline.storage ?? indexedDbQueueStorage(namespace()) }, namespace(), (call) =>
+        sendNow(call.path, call.args, settings.callTimeoutMs, call.key),
+      )
+    : undefined;
+  // Entries left by an earlier page: connect to replay them. (During SSR there is no IndexedDB,
+  // the storage is an empty in-memory one, and nothing connects.)
+  if (queue) void queue.refresh().then((entries) => entries.length > 0 && connection.start());
+
+  let batching: BatchedCall[] | undefined;
+  /** Identical calls made in the same microtask share one request: path + args → promise. */
+  let sameTick: Map<string, Promise<never>> | undefined;
+
+  const sendNow = (path: string, args: unknown[], timeoutMs: number, key: string | undefined) => {
+    const { call, promise } = pending.add(path, args, timeoutMs, key);
+    connection.start();
+    if (batching) batching.push(call);
+    else sendCall(call);
+    return promise;
+  };
 
   const callWith = (callOptions: CallOptions, path: string, args: unknown[]): Promise<never> => {
     const state = connection.status.get().state;
@@ -207,16 +257,56 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     if (typeof path !== 'string' || path.length === 0) {
       return Promise.reject(new TypeError(`call path must be a non-empty string, got ${typeof path}`));
     }
-    const { call, promise } = pending.add(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs);
-    connection.start();
-    sendCall(call);
-    return promise as Promise<never>;
+    const dedupKey = callOptions.fresh ? undefined : stableJson([path, args, callOptions.timeoutMs, callOptions.idempotent]);
+    const shared = dedupKey === undefined ? undefined : sameTick?.get(dedupKey);
+    if (shared) return shared;
+    const key = callOptions.idempotent === false ? undefined : (callOptions.idempotencyKey ?? newIdempotencyKey());
+    const offline = queue && key !== undefined && (connection.status.get().state !== 'open' || queue.busy);
+    const promise = (
+      offline ? (connection.start(), queue.enqueue(path, args, key)) : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
+    ) as Promise<never>;
+    if (dedupKey !== undefined) {
+      if (!sameTick) {
+        sameTick = new Map();
+        queueMicrotask(() => (sameTick = undefined));
+      }
+      sameTick.set(dedupKey, promise);
+    }
+    return promise;
+  };
+
+  const batch = <Result>(calls: () => Result, batchOptions: { sequential?: boolean } = {}): Result => {
+    if (batching) return calls(); // nested: part of the outer batch
+    batching = [];
+    let result: Result;
+    let collected: BatchedCall[];
+    try {
+      result = calls();
+    } finally {
+      collected = batching;
+      batching = undefined;
+    }
+    if (collected.length === 0) return result;
+    if (collected.length > maxBatchSize) {
+      for (const call of collected) {
+        pending.fail(call.id, new RpcError(ErrorCode.BATCH_TOO_LARGE, `a batch may hold at most ${maxBatchSize} calls, got ${collected.length}`));
+      }
+      return result;
+    }
+    const outcome = connection.send({ type: 'batch', calls: collected, sequential: batchOptions.sequential === true });
+    if (outcome === 'sent') for (const call of collected) pending.markSent(call.id);
+    else if (outcome === 'too-large') {
+      for (const call of collected) pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, "the batch exceeds the server's maxPayloadBytes"));
+    }
+    return result;
   };
 
   const client: Client<Api> = {
     status: connection.status,
     pressure: $pressure,
     connect: () => connection.start(),
+    batch,
+    offlineQueue: queue?.state ?? atom<OfflineQueueState>({ length: 0, entries: [], replaying: false, lastError: undefined }),
     call: (path, ...args) => callWith({}, path, args),
     callWith: (callOptions, path, ...args) => callWith(callOptions, path, args),
     subscribe(topic, onEvent, subscribeOptions = {}) {

@@ -8,6 +8,8 @@ export type { StreamOptions } from './stream-cache';
 export type { StreamStorage, PersistedStream } from './stream-persistence';
 export { combine } from './combine';
 export { mergerFor } from './merge/index';
+export { memoryQueueStorage } from './offline-queue';
+export type { OfflineOptions, OfflineQueueState, QueuedCall, QueueStorage } from './offline-queue';
 export type { Merger } from './merge/index';
 export type { CodecChoice } from './codec-choice';
 export type { ApiPath, ApiStreamPath, CallPath, CallArgs, CallResult, StreamPath, StreamArgs, StreamValue } from './api-types';

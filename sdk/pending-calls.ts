@@ -24,8 +24,9 @@ export class PendingCalls {
     return this.calls.size;
   }
 
-  add(path: string, args: unknown[], timeoutMs: number): { call: BatchedCall; promise: Promise<unknown> } {
+  add(path: string, args: unknown[], timeoutMs: number, key?: string): { call: BatchedCall; promise: Promise<unknown> } {
     const call: BatchedCall = { id: this.nextId++, path, args };
+    if (key !== undefined) call.key = key;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(call.id, new RpcError(ErrorCode.TIMEOUT, `${path} got no reply within ${timeoutMs} ms`));
@@ -57,12 +58,16 @@ export class PendingCalls {
     pending?.reject(error instanceof RpcError ? error : RpcError.from(error));
   }
 
-  /** The socket dropped: calls already sent reject with DISCONNECTED; unsent ones keep waiting. */
+  /**
+   * The socket dropped. A call sent with an idempotency key goes out again on the next socket
+   * (the server runs it at most once); one sent without a key rejects with DISCONNECTED, since
+   * it may or may not have run. Unsent calls keep waiting.
+   */
   failSent(): void {
     for (const [id, pending] of this.calls) {
-      if (pending.sent) {
-        this.fail(id, new RpcError(ErrorCode.DISCONNECTED, `connection lost while ${pending.call.path} was in flight`));
-      }
+      if (!pending.sent) continue;
+      if (pending.call.key !== undefined) pending.sent = false;
+      else this.fail(id, new RpcError(ErrorCode.DISCONNECTED, `connection lost while ${pending.call.path} was in flight`));
     }
   }
 

@@ -11,6 +11,7 @@ import { checkStructure, isRecord } from '../protocol/structure';
 import { flattenApi } from './api-registry';
 import type { Context, PublishOptions } from './context';
 import { HUB_DEFAULTS, type HubOptions } from './options';
+import { IdempotencyWindow } from './idempotency';
 import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
@@ -75,7 +76,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const { handlers, streams } = flattenApi(options.api);
   const flow = new SubscribeFlow({ epoch, topics, replay, streams, canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'], logger });
   handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
-  const dispatcher = new RpcDispatcher(handlers, logger);
+  const dispatcher = new RpcDispatcher(handlers, new IdempotencyWindow(options.idempotency), logger);
   const sockets = new Map<string, LiveSocket>();
   const limits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,

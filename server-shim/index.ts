@@ -4,6 +4,7 @@ export type { LiveHub, LoadedStream } from './hub';
 export { stream, channel } from './stream-definition';
 export type { StreamDefinition, StreamOptions, StreamContext, StreamLoadResult } from './stream-definition';
 export type { ReplayOptions } from './replay-buffer';
+export type { IdempotencyOptions } from './idempotency';
 export { LiveError } from './live-error';
 export type { Context, PublishOptions, RpcHandler, ApiObject } from './context';
 export type { HubOptions, ServerOptions, UpgradeRequest, Logger } from './options';

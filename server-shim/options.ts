@@ -1,5 +1,6 @@
 import type { Codec } from '../protocol/codec';
 import type { ApiObject, Context } from './context';
+import type { IdempotencyOptions } from './idempotency';
 import type { ReplayOptions } from './replay-buffer';
 
 /** What `authenticate` sees of the upgrade request (copied out before any await). */
@@ -41,6 +42,8 @@ export interface HubOptions<User = unknown> {
   maxBackpressureBytes?: number;
   /** How many recent events each topic keeps for resuming clients. Default 500 events, 10 minutes. */
   replay?: ReplayOptions;
+  /** The exactly-once window for calls with an idempotency key. Default 1000 keys per user, 10 minutes. */
+  idempotency?: IdempotencyOptions;
   /** Extra codecs, by name (json and msgpack are built in). */
   codecs?: readonly Codec[];
   logger?: Logger;

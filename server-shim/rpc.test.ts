@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RpcError } from '../sdk/index';
 import { LiveError } from './live-error';
 import type { Context } from './context';
-import { closeAll, connectClient, quietLogger, startServer } from './test-support/harness';
+import { TcpProxy } from '../test-support/tcp-proxy';
+import { closeAll, connectClient, quietLogger, startServer, track, waitFor } from './test-support/harness';
 
 const api = {
   math: {
@@ -24,6 +25,97 @@ const api = {
 };
 
 afterEach(closeAll);
+
+describe('exactly once', () => {
+  it('runs a call once when its reply is lost with the connection and it is sent again', async () => {
+    let runs = 0;
+    const server = await startServer({
+      api: {
+        slowIncrement: async () => {
+          runs++;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return runs;
+        },
+      },
+    });
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    await waitFor(() => (client.connect(), client.status.get().state === 'open'));
+    const result = client.call('slowIncrement');
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the handler is running
+    proxy.cutAll(); // the reply will be lost
+    expect(await result).toBe(1); // resent on the new socket, answered from the window
+    expect(runs).toBe(1);
+  });
+
+  it('answers a repeated key with the stored result, errors included, without running the handler again', async () => {
+    let runs = 0;
+    const server = await startServer({
+      api: {
+        count: () => ++runs,
+        refuse: () => {
+          runs++;
+          throw new LiveError('NOPE', 'no');
+        },
+      },
+    });
+    const client = connectClient(server.url);
+    expect(await client.callWith({ idempotencyKey: 'k1' }, 'count')).toBe(1);
+    expect(await client.callWith({ idempotencyKey: 'k1', fresh: true }, 'count')).toBe(1);
+    await expect(client.callWith({ idempotencyKey: 'k2' }, 'refuse')).rejects.toMatchObject({ code: 'NOPE' });
+    await expect(client.callWith({ idempotencyKey: 'k2', fresh: true }, 'refuse')).rejects.toMatchObject({ code: 'NOPE' });
+    expect(runs).toBe(2);
+    await expect(client.callWith({ idempotencyKey: 'k1', fresh: true }, 'refuse')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await client.callWith({ idempotent: false }, 'count')).toBe(3);
+  });
+
+  it('keeps the window bounded by count', async () => {
+    let runs = 0;
+    const server = await startServer({ api: { count: () => ++runs }, idempotency: { maxKeysPerUser: 2 } });
+    const client = connectClient(server.url);
+    for (const key of ['a', 'b', 'c']) await client.callWith({ idempotencyKey: key }, 'count');
+    expect(await client.callWith({ idempotencyKey: 'c', fresh: true }, 'count')).toBe(3); // remembered
+    expect(await client.callWith({ idempotencyKey: 'a', fresh: true }, 'count')).toBe(4); // forgotten: runs again
+  });
+});
+
+describe('batching and dedup', () => {
+  it('sends the calls of a batch in one frame, each settling on its own', async () => {
+    const server = await startServer({ api });
+    const client = connectClient<typeof api>(server.url);
+    await client.call('math/add', 0, 0);
+    const [sum, failure, doubled] = client.batch(() => [
+      client.call('math/add', 1, 2),
+      client.call('failWithLiveError').catch((error: unknown) => error),
+      client.call('math/slowDouble', 4),
+    ]);
+    expect(await sum).toBe(3);
+    expect(await failure).toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(await doubled).toBe(8);
+  });
+
+  it('rejects a batch over the limit with BATCH_TOO_LARGE', async () => {
+    const server = await startServer({ api, maxBatchSize: 3 });
+    const client = connectClient<typeof api>(server.url);
+    await client.call('math/add', 0, 0);
+    const calls = client.batch(() => [1, 2, 3, 4].map((n) => client.call('math/add', n, n)));
+    for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
+  });
+
+  it('shares one request between identical calls in the same microtask, unless fresh', async () => {
+    let runs = 0;
+    const server = await startServer({ api: { count: (_ctx: Context, _arg: unknown) => ++runs } });
+    const client = connectClient(server.url);
+    const first = client.call('count', { a: 1, b: [1, 2] });
+    const second = client.call('count', { b: [1, 2], a: 1 });
+    const different = client.call('count', { a: 2 });
+    const fresh = client.callWith({ fresh: true }, 'count', { a: 1, b: [1, 2] });
+    expect(second).toBe(first);
+    expect(await Promise.all([first, second, different, fresh])).toEqual([1, 1, 2, 3]);
+    expect(await client.call('count', { a: 1, b: [1, 2] })).toBe(4); // a later microtask: a new request
+  });
+});
 
 describe('RPC over a real shim', () => {
   it('resolves a call with the handler result, sync and async', async () => {
@@ -80,11 +172,11 @@ describe('RPC over a real shim', () => {
     await expect(client.call('failWithLiveError')).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
   });
 
-  it('rejects a call in flight with DISCONNECTED when the socket drops', async () => {
+  it('rejects a call in flight with DISCONNECTED when the socket drops, if it opted out of idempotency', async () => {
     const server = await startServer({ api });
     const client = connectClient(server.url);
     await client.call('math/add', 1, 1);
-    const pending = client.call('never');
+    const pending = client.callWith({ idempotent: false }, 'never');
     await new Promise((resolve) => setTimeout(resolve, 20));
     server.closeConnections();
     await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });

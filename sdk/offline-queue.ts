@@ -1,0 +1,197 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import { ErrorCode } from '../protocol/error-codes';
+import { RpcError } from './rpc-error';
+import { safeInvoke } from './safe-invoke';
+
+/** A call waiting in the offline queue. */
+export interface QueuedCall {
+  /** Sortable: queue order. */
+  id: string;
+  path: string;
+  args: unknown[];
+  /** Its idempotency key, fixed when queued, so a replay can never apply twice. */
+  key: string;
+  queuedAt: number;
+}
+
+/** Where the queue lives: IndexedDB by default (see offline-storage.ts); any async key-value store works. */
+export interface QueueStorage {
+  /** Every entry, in queue order. */
+  list(): Promise<QueuedCall[]>;
+  put(call: QueuedCall): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/** `offline` options of `createClient`. */
+export interface OfflineOptions {
+  /** Queue calls made while disconnected, in IndexedDB, and replay them in order on reconnect. */
+  queue: boolean;
+  /** Most entries kept; past it the oldest is dropped with `QUEUE_FULL`. Default 100. */
+  maxQueue?: number;
+  /** Entries older than this (ms) reject with `STALE` instead of replaying. Default: no limit. */
+  maxAge?: number;
+  /** Return false to drop an entry instead of replaying it. */
+  beforeReplay?: (call: QueuedCall) => boolean | Promise<boolean>;
+  /** A replayed call failed on the server (it is dropped, not retried). */
+  onReplayError?: (call: QueuedCall, error: RpcError) => void;
+  /** A replayed call succeeded; after a reload this is the only place its result shows. */
+  onReplay?: (call: QueuedCall, result: unknown) => void;
+  /** Replaces IndexedDB (tests, other storage). */
+  storage?: QueueStorage;
+}
+
+/** The queue as a store: `$queue.length` for an "unsynced changes" badge. */
+export interface OfflineQueueState {
+  length: number;
+  entries: readonly QueuedCall[];
+  replaying: boolean;
+  lastError: { call: QueuedCall; error: RpcError } | undefined;
+}
+
+/** Errors that mean "try again later" rather than "the server said no". */
+const TRANSIENT = new Set<string>([ErrorCode.DISCONNECTED, ErrorCode.TIMEOUT, ErrorCode.TERMINATED, ErrorCode.CLOSED]);
+
+type Settlement = { id: string; ok: true; data: unknown } | { id: string; ok: false; code: string; message: string; details?: unknown };
+
+let sequence = 0;
+function queueId(now: number): string {
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(4, '0')}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The durable offline queue. Calls made while disconnected are written to storage with their
+ * idempotency key; on reconnect one tab (Web Locks) replays them in order, each as an ordinary
+ * call, so the server's exactly-once window makes a replay after a crash harmless. Results reach
+ * the tab that made the call (BroadcastChannel) or, after a reload, the hooks and the store.
+ * @internal
+ */
+export class OfflineQueue {
+  readonly state: ReadableAtom<OfflineQueueState>;
+  private readonly $state = atom<OfflineQueueState>({ length: 0, entries: [], replaying: false, lastError: undefined });
+  private readonly waiting = new Map<string, { resolve(value: unknown): void; reject(error: RpcError): void }>();
+  private readonly channel: BroadcastChannel | undefined;
+  private replaying = false;
+
+  constructor(
+    private readonly options: OfflineOptions & { storage: QueueStorage },
+    private readonly name: string,
+    private readonly send: (call: QueuedCall) => Promise<unknown>,
+  ) {
+    this.state = this.$state;
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(`wirestore-queue:${name}`);
+      this.channel.onmessage = (message: MessageEvent<Settlement>) => this.settleLocally(message.data);
+    }
+  }
+
+  /** True while entries wait or a replay runs: new calls then queue too, to keep the order. */
+  get busy(): boolean {
+    return this.replaying || this.$state.get().length > 0;
+  }
+
+  async enqueue(path: string, args: unknown[], key: string): Promise<unknown> {
+    const call: QueuedCall = { id: queueId(Date.now()), path, args, key, queuedAt: Date.now() };
+    const result = new Promise<unknown>((resolve, reject) => this.waiting.set(call.id, { resolve, reject }));
+    await this.options.storage.put(call);
+    const entries = await this.refresh();
+    const overflow = entries.length - (this.options.maxQueue ?? 100);
+    for (const dropped of entries.slice(0, Math.max(0, overflow))) {
+      await this.options.storage.remove(dropped.id);
+      this.settle({ id: dropped.id, ok: false, code: ErrorCode.QUEUE_FULL, message: `the offline queue is full; ${dropped.path} was dropped` });
+    }
+    if (overflow > 0) await this.refresh();
+    return result;
+  }
+
+  /** Re-reads storage (entries may come from other tabs) into the store. */
+  async refresh(): Promise<QueuedCall[]> {
+    const entries = await this.options.storage.list();
+    this.$state.set({ ...this.$state.get(), length: entries.length, entries });
+    return entries;
+  }
+
+  /** Replays every entry in order, in the one tab holding the lock; others return at once. */
+  async replay(): Promise<void> {
+    if (this.replaying) return;
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks) return this.drain();
+    await locks.request(`wirestore-queue:${this.name}`, { ifAvailable: true }, async (lock) => {
+      if (lock) await this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.replaying = true;
+    this.$state.set({ ...this.$state.get(), replaying: true });
+    try {
+      for (let entries = await this.refresh(); entries.length > 0; entries = await this.refresh()) {
+        for (const call of entries) {
+          if (!(await this.replayOne(call))) return; // connection trouble: keep the rest for later
+        }
+      }
+    } finally {
+      this.replaying = false;
+      this.$state.set({ ...this.$state.get(), replaying: false });
+      await this.refresh();
+    }
+  }
+
+  /** Returns false when replaying must stop (the connection went away). */
+  private async replayOne(call: QueuedCall): Promise<boolean> {
+    const { maxAge, beforeReplay } = this.options;
+    if (maxAge !== undefined && Date.now() - call.queuedAt > maxAge) {
+      await this.options.storage.remove(call.id);
+      this.fail(call, new RpcError(ErrorCode.STALE, `${call.path} waited longer than ${maxAge} ms in the offline queue`));
+      return true;
+    }
+    if (beforeReplay && !(await beforeReplay(call))) {
+      await this.options.storage.remove(call.id);
+      this.fail(call, new RpcError(ErrorCode.DROPPED, `${call.path} was dropped by beforeReplay`));
+      return true;
+    }
+    try {
+      const data = await this.send(call);
+      await this.options.storage.remove(call.id);
+      safeInvoke(this.options.onReplay, call, data);
+      this.settle({ id: call.id, ok: true, data });
+      return true;
+    } catch (error) {
+      const rpcError = error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_ERROR, String(error));
+      if (TRANSIENT.has(rpcError.code)) return false;
+      await this.options.storage.remove(call.id);
+      this.fail(call, rpcError);
+      return true;
+    }
+  }
+
+  private fail(call: QueuedCall, error: RpcError): void {
+    safeInvoke(this.options.onReplayError, call, error);
+    this.$state.set({ ...this.$state.get(), lastError: { call, error } });
+    this.settle({ id: call.id, ok: false, code: error.code, message: error.message, details: error.details });
+  }
+
+  /** Settles the promise here if this tab made the call, and tells the other tabs. */
+  private settle(settlement: Settlement): void {
+    this.settleLocally(settlement);
+    this.channel?.postMessage(settlement);
+  }
+
+  private settleLocally(settlement: Settlement): void {
+    const waiter = this.waiting.get(settlement.id);
+    if (!waiter) return;
+    this.waiting.delete(settlement.id);
+    if (settlement.ok) waiter.resolve(settlement.data);
+    else waiter.reject(new RpcError(settlement.code, settlement.message, settlement.details));
+  }
+}
+
+/** A queue kept in memory only (tests; platforms without IndexedDB). */
+export function memoryQueueStorage(): QueueStorage {
+  const entries = new Map<string, QueuedCall>();
+  return {
+    list: async () => [...entries.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((call) => structuredClone(call)),
+    put: async (call) => void entries.set(call.id, structuredClone(call)),
+    remove: async (id) => void entries.delete(id),
+  };
+}
