@@ -51,6 +51,16 @@ export interface MergeConfig {
 
 export type MergeStrategyName = 'crud' | 'latest' | 'set' | 'presence' | 'cursor';
 
+/** RPC paths a `crud` stream's store calls for `create`, `update` and `remove` (and their undo). */
+export interface CrudActions {
+  /** Called with the item; returns the stored item (with its real id). */
+  create?: string;
+  /** Called with the item. */
+  update?: string;
+  /** Called with the key. */
+  remove?: string;
+}
+
 export interface SubscribeFrame {
   type: 'subscribe';
   /** Client-chosen number echoed in the reply, to match it with this request. */
@@ -115,6 +125,8 @@ export interface SubscribedFrame {
   resumed: boolean;
   /** Streams: how to merge events. */
   merge?: MergeConfig;
+  /** Streams: the RPC paths behind the store's `create` / `update` / `remove`. */
+  actions?: CrudActions;
   /** Streams, when not resumed: the loader's data follows in `data`. */
   snapshot?: boolean;
   data?: unknown;

@@ -222,6 +222,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       resubscribe: (ref) => void connection.send(subscriptions.frame(ref)!),
       unsubscribe: unsubscribeOnWire,
       loadMore: (path, args, cursor) => callWith({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
+      // Writes from a store are fresh calls: two identical ones in a tick are two user actions.
+      call: (path, args) => callWith({ fresh: true }, path, args),
     },
     options.streamStorage ?? indexedDbStorage,
     () => namespace(),

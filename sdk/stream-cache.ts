@@ -8,10 +8,12 @@ export interface StreamOptions {
   merge?: MergeConfig;
   /** Keep the data and position in IndexedDB: a reload shows it at once and resumes from it. */
   persist?: boolean;
+  /** How many of this user's mutations `undo()` can take back. Default 50. */
+  historyLimit?: number;
 }
 
 /** @internal */
-export type StreamHostBase = Omit<StreamHost, 'storage' | 'persistKey'>;
+export type StreamHostBase = Omit<StreamHost, 'storage' | 'persistKey' | 'historyLimit'>;
 
 /**
  * One store per (path, arguments): asking twice returns the same instance. A store nobody
@@ -43,6 +45,7 @@ export class StreamCache {
         ...this.host,
         storage: options.persist ? this.storage : undefined,
         persistKey: `wirestore:${this.namespace()}:${path}:${JSON.stringify(args)}`,
+        historyLimit: options.historyLimit ?? 50,
       },
       options.merge,
       (idle) => {

@@ -1,10 +1,13 @@
 import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
+import { whenStore } from './when-store';
 import { ErrorCode } from '../protocol/error-codes';
-import type { DeniedFrame, EventEnvelope, MergeConfig, Position, StreamPage, SubscribedFrame } from '../protocol/frames';
+import type { CrudActions, DeniedFrame, EventEnvelope, MergeConfig, Position, StreamPage, SubscribedFrame } from '../protocol/frames';
 import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
 import { RpcError } from './rpc-error';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireSubscriber } from './subscriptions';
+import { OptimisticLayers } from './optimistic-layers';
+import { streamMutations, type StreamMutations } from './stream-mutations';
 
 /** `loading`: no data yet; `live`: in step with the server; `resyncing`: catching up (data still shown); `error`: denied or failed (data kept). */
 export type StreamStatus = 'loading' | 'live' | 'resyncing' | 'error';
@@ -19,8 +22,11 @@ export interface HydrationData extends StreamPage {
   merge: MergeConfig;
 }
 
-/** A live stream: a nanostores atom (`$todos` in Svelte) plus its state. */
-export interface StreamStore<Value = unknown> extends ReadableAtom<Value | undefined> {
+/** The item type of a list-valued stream. */
+type ItemOf<Value> = Value extends ReadonlyArray<infer Item> ? Item : unknown;
+
+/** A live stream: a nanostores atom (`$todos` in Svelte) plus its state and its write API. */
+export interface StreamStore<Value = unknown> extends ReadableAtom<Value | undefined>, StreamMutations<ItemOf<Value>> {
   readonly status: ReadableAtom<StreamStatus>;
   /** Why the stream failed; separate from the value, so an error never wipes the data. */
   readonly error: ReadableAtom<RpcError | undefined>;
@@ -41,8 +47,10 @@ export interface StreamHost {
   resubscribe(ref: number): void;
   unsubscribe(ref: number): void;
   loadMore(path: string, args: unknown[], cursor: unknown): Promise<StreamPage>;
+  call(path: string, args: unknown[]): Promise<unknown>;
   storage: StreamStorage | undefined;
   persistKey: string;
+  historyLimit: number;
 }
 
 const SAVE_DELAY_MS = 250;
@@ -67,6 +75,8 @@ export class StreamController<Value> implements WireSubscriber {
   private readonly $hasMore = atom(false);
   private merge: MergeConfig;
   private merger: Merger;
+  private actions: CrudActions | undefined;
+  private readonly layers = new OptimisticLayers(() => this.publish());
   private state: unknown;
   private hasState = false;
   private position: Position | undefined;
@@ -98,6 +108,26 @@ export class StreamController<Value> implements WireSubscriber {
       hydrate: (data: Value | HydrationData) => this.hydrate(data),
       when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
     });
+    const controller = this;
+    Object.assign(
+      store,
+      streamMutations(
+        {
+          get merger() {
+            return controller.merger;
+          },
+          get confirmed() {
+            return controller.state;
+          },
+          get actions() {
+            return controller.actions;
+          },
+          call: (path, args) => host.call(path, args),
+        },
+        this.layers,
+        host.historyLimit,
+      ),
+    );
     this.store = store;
     onMount(this.$value, () => {
       onIdleChange(false);
@@ -122,6 +152,7 @@ export class StreamController<Value> implements WireSubscriber {
       this.merger = mergerFor(ack.merge);
       this.hasState = false;
     } else if (!this.mergeOverride && ack.merge) this.merge = ack.merge;
+    if (ack.actions) this.actions = ack.actions;
     const hadData = this.hasState;
     if (ack.snapshot || !this.hasState || epochChanged) {
       this.state = this.merger.init(ack.snapshot ? ack.data : undefined);
@@ -238,6 +269,7 @@ export class StreamController<Value> implements WireSubscriber {
       this.position = { epoch: this.position.epoch, seq: event.seq };
     }
     this.merger.apply(this.state, event.event, event.data);
+    this.layers.noteServerEvent(event.event, event.data, this.merger);
   }
 
   private flush(): void {
@@ -249,7 +281,8 @@ export class StreamController<Value> implements WireSubscriber {
   }
 
   private publish(): void {
-    this.$value.set(this.merger.view(this.state) as Value);
+    if (!this.hasState) return;
+    this.$value.set(this.layers.compose(this.merger, this.state) as Value);
     this.scheduleSave();
   }
 
@@ -263,7 +296,7 @@ export class StreamController<Value> implements WireSubscriber {
     this.saveTimer = undefined;
     if (!this.host.storage || !this.hasState) return;
     const snapshot: PersistedStream = {
-      data: this.$value.get(),
+      data: this.merger.view(this.state), // the confirmed state: optimistic layers are not the server's truth
       position: this.position,
       merge: this.merge,
       hasMore: this.$hasMore.get(),
@@ -271,29 +304,4 @@ export class StreamController<Value> implements WireSubscriber {
     };
     void this.host.storage.set(this.host.persistKey, snapshot);
   }
-}
-
-/** A store mirroring `source` only while `condition` holds; subscribes to `source` only then. */
-function whenStore<Value>(source: ReadableAtom<Value | undefined>, condition: boolean | ReadableAtom<unknown> | (() => boolean)): ReadableAtom<Value | undefined> {
-  const gated = atom<Value | undefined>(undefined);
-  onMount(gated, () => {
-    let stopSource: (() => void) | undefined;
-    const follow = (active: boolean) => {
-      if (active && !stopSource) stopSource = source.subscribe((value) => gated.set(value));
-      if (!active && stopSource) {
-        stopSource();
-        stopSource = undefined;
-        gated.set(undefined);
-      }
-    };
-    const stopCondition =
-      typeof condition === 'object' && condition !== null && 'subscribe' in condition
-        ? condition.subscribe((value) => follow(Boolean(value)))
-        : (follow(typeof condition === 'function' ? condition() : Boolean(condition)), undefined);
-    return () => {
-      stopCondition?.();
-      follow(false);
-    };
-  });
-  return gated;
 }

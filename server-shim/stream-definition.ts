@@ -1,4 +1,4 @@
-import type { MergeConfig, MergeStrategyName, StreamPage } from '../protocol/frames';
+import type { CrudActions, MergeConfig, MergeStrategyName, StreamPage } from '../protocol/frames';
 import type { Context } from './context';
 
 /** The brand that tells stream declarations apart from nested API objects (also at the type level). */
@@ -20,6 +20,11 @@ export interface StreamOptions {
   prepend?: boolean;
   /** `latest`: events kept. Default 50. */
   max?: number;
+  /**
+   * `crud`: the RPC paths behind the client store's `create(item)`, `update(item)` and
+   * `remove(key)`, which are optimistic and undoable with no further code.
+   */
+  actions?: CrudActions;
 }
 
 /** A stream loader's result: the data, or one page of it `{ data, hasMore, cursor }`. */
@@ -31,6 +36,7 @@ export interface StreamDefinition<Data = unknown> {
   readonly topic: string | ((ctx: Context<never>, ...args: never[]) => string);
   readonly load: ((ctx: StreamContext<never>, ...args: never[]) => StreamLoadResult<Data> | Promise<StreamLoadResult<Data>>) | undefined;
   readonly merge: MergeConfig;
+  readonly actions?: CrudActions;
 }
 
 function mergeConfig(options: StreamOptions): MergeConfig {
@@ -60,7 +66,13 @@ export function stream<Data, Args extends unknown[] = [], User = never>(
 ): StreamDefinition<Data> & { readonly __args?: Args; readonly __data?: Data } {
   if (typeof topic !== 'string' && typeof topic !== 'function') throw new TypeError('stream: topic must be a string or a function');
   if (typeof load !== 'function') throw new TypeError('stream: load must be a function; use channel() for a stream without initial data');
-  return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: load as unknown as StreamDefinition<Data>["load"], merge: mergeConfig(options) };
+  return {
+    [STREAM_BRAND]: true,
+    topic: topic as StreamDefinition['topic'],
+    load: load as unknown as StreamDefinition<Data>['load'],
+    merge: mergeConfig(options),
+    ...(options.actions && { actions: options.actions }),
+  };
 }
 
 /**
@@ -72,7 +84,7 @@ export function channel<Args extends unknown[] = [], User = never>(
   topic: string | ((ctx: Context<User>, ...args: Args) => string),
   options: StreamOptions = {},
 ): StreamDefinition<unknown> & { readonly __args?: Args; readonly __data?: unknown[] } {
-  return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: undefined, merge: mergeConfig(options) };
+  return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: undefined, merge: mergeConfig(options), ...(options.actions && { actions: options.actions }) };
 }
 
 export function isStreamDefinition(value: unknown): value is StreamDefinition {

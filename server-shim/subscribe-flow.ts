@@ -43,7 +43,7 @@ export class SubscribeFlow {
     const { topic, stream } = verdict;
     const { epoch, topics, replay } = this.deps;
     const base = { type: 'subscribed', ref: frame.ref, topic, epoch } as const;
-    const merge = stream ? { merge: stream.merge } : {};
+    const merge = stream ? { merge: stream.merge, ...(stream.actions && { actions: stream.actions }) } : {};
 
     if (frame.resume?.epoch === epoch) {
       const missed = replay.since(topic, frame.resume.seq, topics.currentSeq(topic));

@@ -12,7 +12,12 @@ export interface KeyedEvents {
  * event names and key fields. A `set` event replaces everything with its array.
  */
 export function keyedMerger(keyField: string, events: KeyedEvents, prepend = false): Merger<KeyedCollection, unknown[]> {
+  const keyReader = new KeyedCollection(keyField);
   return {
+    keyField,
+    keyOf: (data) => keyReader.keyOf(data) ?? (typeof data === 'object' ? undefined : data),
+    has: (collection, key) => collection.has(key),
+    get: (collection, key) => collection.get(key),
     init(data) {
       const collection = new KeyedCollection(keyField);
       collection.reset(asArray(data));

@@ -15,6 +15,14 @@ export interface Merger<State = unknown, Value = unknown> {
   view(state: State): Value;
   /** Adds a next page of a paginated loader; strategies without pages leave this out. */
   appendPage?(state: State, data: unknown): void;
+  /** Keyed strategies: the key an event's data is about (the item's key field, or a bare key). */
+  keyOf?(data: unknown): unknown;
+  /** Keyed strategies: whether the state holds an item with this key. */
+  has?(state: State, key: unknown): boolean;
+  /** Keyed strategies: the item with this key. */
+  get?(state: State, key: unknown): unknown;
+  /** Keyed strategies: the key field. */
+  readonly keyField?: string;
 }
 
 export const DEFAULT_MERGE: MergeConfig = { strategy: 'crud', key: 'id' };
