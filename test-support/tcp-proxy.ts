@@ -58,6 +58,8 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
+    // Clients reconnect at once; refuse them, or close() would wait on them forever.
+    this.refusing = true;
     this.cutAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
