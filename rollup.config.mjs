@@ -39,6 +39,9 @@ export default [
   },
   {
     input: { wirestore: 'sdk/index.ts' },
+    // Code shared with the on-demand chunks stays in wirestore.js (which then exports a few
+    // internals for them) instead of moving to a third file: the core remains one file.
+    preserveEntrySignatures: 'allow-extension',
     plugins: [
       // A <script type="module"> page has no bundler to define this; nanostores reads it.
       replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
@@ -51,7 +54,10 @@ export default [
       sourcemap: true,
       entryFileNames: '[name].js',
       // Stable names, so a page can preload the msgpack file by URL.
-      chunkFileNames: (chunk) => (chunk.name === 'msgpack-codec' ? 'wirestore-msgpack.js' : 'wirestore-[name]-[hash].js'),
+      chunkFileNames: (chunk) =>
+        ({ 'msgpack-codec': 'wirestore-msgpack.js', 'offline-setup': 'wirestore-offline.js' })[chunk.name] ?? 'wirestore-[name].js',
+      // idb-keyval, shared by persisted streams and the offline queue, loaded by whichever comes first.
+      manualChunks: (id) => (id.includes('/node_modules/idb-keyval/') ? 'idb' : undefined),
       plugins: [terser({ ecma: 2020, module: true, compress: { passes: 2 } })],
     },
   },

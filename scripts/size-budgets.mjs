@@ -2,8 +2,11 @@
 // The README's "Size" table quotes these; scripts/check-size.mjs fails if the two disagree.
 export const budgets = [
   { name: 'core JSON client', code: "import { createClient } from 'wirestore'; createClient().call('x')", limitBytes: 10 * 1024 },
-  { name: 'CDN file wirestore.js', file: 'dist/cdn/wirestore.js', limitBytes: 10 * 1024 },
+  // Every export of the SDK, where an app's bundler would keep only what it imports.
+  { name: 'CDN file wirestore.js', file: 'dist/cdn/wirestore.js', limitBytes: 11 * 1024 },
   { name: 'CDN file wirestore-msgpack.js', file: 'dist/cdn/wirestore-msgpack.js', limitBytes: 13 * 1024 },
+  { name: 'CDN file wirestore-offline.js', file: 'dist/cdn/wirestore-offline.js', limitBytes: 3 * 1024 },
+  { name: 'CDN file wirestore-idb.js', file: 'dist/cdn/wirestore-idb.js', limitBytes: 1 * 1024 },
   { name: 'unused import of wirestore', code: "import 'wirestore'; import { createClient } from 'wirestore';", limitBytes: 0 },
   { name: 'unused import of wirestore/msgpack', code: "import 'wirestore/msgpack';", limitBytes: 0 },
 ];

@@ -12,8 +12,7 @@ import type { ConnectionStatus } from './status';
 import { StreamCache, type StreamOptions } from './stream-cache';
 import { indexedDbStorage, type StreamStorage } from './stream-persistence';
 import { newIdempotencyKey } from './idempotency-key';
-import { OfflineQueue, type OfflineOptions, type OfflineQueueState } from './offline-queue';
-import { indexedDbQueueStorage } from './offline-storage';
+import type { OfflineOptions, OfflineQueue, OfflineQueueState } from './offline-queue';
 import { stableJson } from './stable-json';
 import type { StreamStore } from './stream-store';
 import { Subscriptions } from './subscriptions';
@@ -231,14 +230,19 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   );
 
   const namespace = () => options.url ?? (globalThis.location as Location | undefined)?.host ?? 'default';
-  const queue = options.offline?.queue
-    ? new OfflineQueue({ ...options.offline, storage: options.offline.storage ?? indexedDbQueueStorage(namespace()) }, namespace(), (call) =>
-        sendNow(call.path, call.args, settings.callTimeoutMs, call.key),
-      )
+  const $queueState = atom<OfflineQueueState>({ length: 0, entries: [], replaying: false, lastError: undefined });
+  let queue: OfflineQueue | undefined;
+  // The queue's code loads on demand; calls made meanwhile wait for it (a few ms, once).
+  const queueLoading = options.offline?.queue
+    ? import('./offline-setup').then(({ createOfflineQueue }) => {
+        queue = createOfflineQueue(options.offline!, namespace(), (call) => sendNow(call.path, call.args, settings.callTimeoutMs, call.key));
+        queue.state.subscribe((state) => $queueState.set(state));
+        // Entries left by an earlier page: connect to replay them. (During SSR there is no
+        // IndexedDB, the storage is an empty in-memory one, and nothing connects.)
+        void queue.refresh().then((entries) => entries.length > 0 && connection.start());
+        if (connection.status.get().state === 'open') void queue.replay();
+      })
     : undefined;
-  // Entries left by an earlier page: connect to replay them. (During SSR there is no IndexedDB,
-  // the storage is an empty in-memory one, and nothing connects.)
-  if (queue) void queue.refresh().then((entries) => entries.length > 0 && connection.start());
 
   let batching: BatchedCall[] | undefined;
   /** Identical calls made in the same microtask share one request: path + args → promise. */
@@ -262,10 +266,12 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     const dedupKey = callOptions.fresh ? undefined : stableJson([path, args, callOptions.timeoutMs, callOptions.idempotent]);
     const shared = dedupKey === undefined ? undefined : sameTick?.get(dedupKey);
     if (shared) return shared;
+    if (queueLoading && !queue) return queueLoading.then(() => callWith(callOptions, path, args));
     const key = callOptions.idempotent === false ? undefined : (callOptions.idempotencyKey ?? newIdempotencyKey());
-    const offline = queue && key !== undefined && (connection.status.get().state !== 'open' || queue.busy);
+    const activeQueue = queue;
+    const offline = activeQueue && key !== undefined && (connection.status.get().state !== 'open' || activeQueue.busy);
     const promise = (
-      offline ? (connection.start(), queue.enqueue(path, args, key)) : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
+      offline ? (connection.start(), activeQueue.enqueue(path, args, key)) : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
     ) as Promise<never>;
     if (dedupKey !== undefined) {
       if (!sameTick) {
@@ -308,7 +314,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     pressure: $pressure,
     connect: () => connection.start(),
     batch,
-    offlineQueue: queue?.state ?? atom<OfflineQueueState>({ length: 0, entries: [], replaying: false, lastError: undefined }),
+    offlineQueue: $queueState,
     call: (path, ...args) => callWith({}, path, args),
     callWith: (callOptions, path, ...args) => callWith(callOptions, path, args),
     subscribe(topic, onEvent, subscribeOptions = {}) {

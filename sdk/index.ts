@@ -8,7 +8,7 @@ export type { StreamOptions } from './stream-cache';
 export type { StreamStorage, PersistedStream } from './stream-persistence';
 export { combine } from './combine';
 export { mergerFor } from './merge/index';
-export { memoryQueueStorage } from './offline-queue';
+export { memoryQueueStorage } from './memory-queue-storage';
 export type { OfflineOptions, OfflineQueueState, QueuedCall, QueueStorage } from './offline-queue';
 export type { Merger } from './merge/index';
 export type { CodecChoice } from './codec-choice';

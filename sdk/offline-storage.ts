@@ -1,5 +1,6 @@
 import { createStore, del, entries, set } from 'idb-keyval';
-import { memoryQueueStorage, type QueuedCall, type QueueStorage } from './offline-queue';
+import { memoryQueueStorage } from './memory-queue-storage';
+import type { QueuedCall, QueueStorage } from './offline-queue';
 
 /**
  * The offline queue in IndexedDB (its own database, one entry per call, keyed so that key order is

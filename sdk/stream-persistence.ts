@@ -1,4 +1,3 @@
-import { get, set } from 'idb-keyval';
 import type { MergeConfig, Position } from '../protocol/frames';
 
 /** What a persisted stream keeps between page loads. */
@@ -16,11 +15,24 @@ export interface StreamStorage {
   set(key: string, value: PersistedStream): Promise<void>;
 }
 
+/** idb-keyval, loaded the first time a `persist` stream needs it: no cost for apps without one. */
+const idb = () => import('idb-keyval');
+
 /**
  * IndexedDB through idb-keyval. Where IndexedDB is missing or refuses (Node, private modes),
  * reads find nothing and writes are dropped: persistence is a speed-up, never a failure.
  */
 export const indexedDbStorage: StreamStorage = {
-  get: (key) => (typeof indexedDB === 'undefined' ? Promise.resolve(undefined) : get<PersistedStream>(key).catch(() => undefined)),
-  set: (key, value) => (typeof indexedDB === 'undefined' ? Promise.resolve() : set(key, value).catch(() => undefined)),
+  get: (key) =>
+    typeof indexedDB === 'undefined'
+      ? Promise.resolve(undefined)
+      : idb()
+          .then(({ get }) => get<PersistedStream>(key))
+          .catch(() => undefined),
+  set: (key, value) =>
+    typeof indexedDB === 'undefined'
+      ? Promise.resolve()
+      : idb()
+          .then(({ set }) => set(key, value))
+          .catch(() => undefined),
 };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryQueueStorage, type QueuedCall } from '../sdk/offline-queue';
+import { memoryQueueStorage } from '../sdk/memory-queue-storage';
+import type { QueuedCall } from '../sdk/offline-queue';
 import type { RpcError } from '../sdk/rpc-error';
 import { TcpProxy } from '../test-support/tcp-proxy';
 import type { Context } from './context';
