@@ -1,0 +1,111 @@
+import type { ReadableAtom } from 'nanostores';
+import type { EventEnvelope, PressureReason, SignalFrame } from '../protocol/frames';
+import type { CallArgs, CallPath, CallResult, StreamArgs, StreamPath, StreamValue, Untyped } from './api-types';
+import type { BackoffOptions } from './backoff';
+import type { CodecChoice } from './codec-choice';
+import type { ConnectionHooks, WebSocketConstructor } from './connection';
+import type { OfflineOptions, OfflineQueueState } from './offline-queue';
+import type { ConnectionStatus } from './status';
+import type { StreamOptions } from './stream-cache';
+import type { StreamStorage } from './stream-persistence';
+import type { StreamStore } from './stream-store';
+import type { EventListener, SubscribeOptions } from './topic-listeners';
+
+/** Options of {@link createClient}. Every field is optional. */
+export interface ClientOptions extends ConnectionHooks {
+  /** WebSocket URL. Default: `/ws` on the page's origin (`wss:` on https pages). Required outside a browser. */
+  url?: string;
+  /** Wire codec. Default `'json'`. */
+  codec?: CodecChoice;
+  /** WebSocket implementation. Default: the global one. */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect backoff: base 3000 ms, cap 300000 ms, ±25 % jitter. */
+  reconnect?: BackoffOptions;
+  /** Send a heartbeat after this long without traffic. Default 25000. */
+  heartbeatIntervalMs?: number;
+  /** Presume the socket dead if nothing arrives this long after a heartbeat (or after opening). Default 10000. */
+  heartbeatTimeoutMs?: number;
+  /** Default per-call timeout. Default 30000. */
+  callTimeoutMs?: number;
+  /** Log ignored frames and other protocol oddities. */
+  debug?: boolean;
+  /** The durable offline queue: `{ queue: true, maxQueue, maxAge, beforeReplay, onReplayError, onReplay }`. */
+  offline?: OfflineOptions;
+  /** How long an unused stream keeps its data and position for a quick return. Default 30000. */
+  streamKeepMs?: number;
+  /** Where `persist` streams are stored. Default: IndexedDB via idb-keyval. */
+  streamStorage?: StreamStorage;
+}
+
+/** Options of a single call. */
+export interface CallOptions {
+  /** Reject with `TIMEOUT` after this long. Default: the client's `callTimeoutMs`. */
+  timeoutMs?: number;
+  /** Send a new request even if an identical call was made in the same microtask. */
+  fresh?: boolean;
+  /**
+   * Every call carries an idempotency key by default, so it can be retried after a lost reply
+   * and the server still runs it once. A read may opt out with `false`: it then rejects with
+   * `DISCONNECTED` if the socket drops mid-call, and is never queued offline.
+   */
+  idempotent?: boolean;
+  /** Your own idempotency key, e.g. to retry across page loads. */
+  idempotencyKey?: string;
+}
+
+/** The server's load signal, as last announced. */
+export interface PressureState {
+  active: boolean;
+  reason: PressureReason;
+}
+
+/** A wirestore client. `Api` is the type of the server's API object; leave it out for untyped use. */
+export interface Client<Api = unknown> {
+  /** Connection state as a nanostores atom: `$status` in Svelte, `useStore(client.status)` in React. */
+  readonly status: ReadableAtom<ConnectionStatus>;
+  /** Whether the server reports pressure, and why. */
+  readonly pressure: ReadableAtom<PressureState>;
+  /** Opens the connection now. Otherwise it opens on the first call or subscription. */
+  connect(): void;
+  /**
+   * Calls the server function at `path` with `args`.
+   * @example const todo = await client.call('todos/add', 'buy milk')
+   */
+  call<Path extends CallPath<Api>>(path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
+  /**
+   * Sends every call made inside `calls` in one frame; each still resolves or rejects on its own.
+   * At most the server's `maxBatchSize` (50 by default) calls; more reject with `BATCH_TOO_LARGE`.
+   * @example const [a, b] = client.batch(() => [client.call('x'), client.call('y')])
+   */
+  batch<Result>(calls: () => Result, options?: { sequential?: boolean }): Result;
+  /** The offline queue, as a store (length 0 when the queue is off). */
+  readonly offlineQueue: ReadableAtom<OfflineQueueState>;
+  /** {@link Client.call} with per-call options. */
+  callWith<Path extends CallPath<Api>>(options: CallOptions, path: Path, ...args: CallArgs<Api, Path>): Promise<CallResult<Api, Path>>;
+  /**
+   * Listens to the events published on `topic`. Returns the function that stops listening.
+   * @example const stop = client.subscribe('chat', (e) => console.log(e.event, e.data, e.seq))
+   */
+  subscribe(topic: string, onEvent: EventListener, options?: SubscribeOptions): () => void;
+  /**
+   * A live store of the server stream at `path`: `undefined` while loading, then the data, kept in
+   * step through reconnects. The same arguments return the same store.
+   * @example const todos = client.stream('todos/list') // Svelte: {#each $todos as todo}
+   */
+  stream: Untyped<Api> extends true
+    ? <Value = unknown>(path: string, ...args: unknown[]) => StreamStore<Value>
+    : <Path extends StreamPath<Api>>(path: Path, ...args: StreamArgs<Api, Path>) => StreamStore<StreamValue<Api, Path>>;
+  /** {@link Client.stream} with options: `persist` in IndexedDB, or a `merge` override. */
+  streamWith: Untyped<Api> extends true
+    ? <Value = unknown>(options: StreamOptions, path: string, ...args: unknown[]) => StreamStore<Value>
+    : <Path extends StreamPath<Api>>(options: StreamOptions, path: Path, ...args: StreamArgs<Api, Path>) => StreamStore<StreamValue<Api, Path>>;
+  /**
+   * A store of the latest raw event on `topic` (optionally only `event`), subscribed while used.
+   * @example const lastPing = client.on('system', 'ping')
+   */
+  on(topic: string, event?: string): ReadableAtom<EventEnvelope | undefined>;
+  /** Listens to point-to-point signals sent to this connection. Returns the unsubscriber. */
+  onSignal(listener: (signal: SignalFrame) => void): () => void;
+  /** Closes for good; pending calls reject with `CLOSED`. */
+  close(): void;
+}
