@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { stream, type Context } from '../server-shim/index';
 import { ShimUnderTest } from './support/shim';
+import { OtherUsers } from './support/users';
 
 interface Todo {
   id: number;
@@ -8,6 +9,8 @@ interface Todo {
 }
 
 let shim: ShimUnderTest;
+const users = new OtherUsers();
+const newUser = (browser: Parameters<OtherUsers['open']>[0]) => users.open(browser);
 let truth: Todo[];
 
 function todoApi() {
@@ -31,6 +34,7 @@ test.beforeEach(async () => {
 });
 
 test.afterEach(async () => {
+  await users.closeAll();
   await shim.stop();
 });
 
@@ -45,8 +49,8 @@ async function openStreamsPage(page: Page, query: Record<string, string> = {}) {
 const todosOf = (page: Page) => page.evaluate(() => window.streamsTest.todos() ?? null);
 
 test('two browser contexts editing the same crud stream converge', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
+  const alice = await newUser(browser);
+  const bob = await newUser(browser);
   const errors = [...(await openStreamsPage(alice)), ...(await openStreamsPage(bob))];
   await expect(alice.locator('#stream-status')).toHaveText('live');
   await expect(bob.locator('#stream-status')).toHaveText('live');
@@ -65,7 +69,7 @@ test('two browser contexts editing the same crud stream converge', async ({ brow
 });
 
 test('cutting connections while events are published leaves every page equal to the server, no duplicate, no gap', async ({ browser }) => {
-  const pages = await Promise.all([1, 2, 3].map(async () => (await browser.newContext()).newPage()));
+  const pages = await Promise.all([1, 2, 3].map(() => newUser(browser)));
   for (const page of pages) await openStreamsPage(page);
   for (const page of pages) await expect(page.locator('#stream-status')).toHaveText('live');
   const api = todoPublisher();

@@ -2,8 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Context } from '../server-shim/index';
 import { crudApp, type Todo } from '../test-support/crud-app';
 import { ShimUnderTest } from './support/shim';
+import { OtherUsers } from './support/users';
 
 let shim: ShimUnderTest;
+const users = new OtherUsers();
+const newUser = (browser: Parameters<OtherUsers['open']>[0]) => users.open(browser);
 let appliedCount: Map<string, number>;
 let app: ReturnType<typeof crudApp>;
 
@@ -23,6 +26,7 @@ test.beforeEach(async () => {
 });
 
 test.afterEach(async () => {
+  await users.closeAll();
   await shim.stop();
 });
 
@@ -85,8 +89,8 @@ test('with two tabs open, queued edits are replayed by one tab, each applied exa
 
 test('an optimistic edit the server rejects rolls back while another user’s edits keep arriving', async ({ browser }) => {
   app.truth.push({ id: 100, text: 'locked row', locked: true });
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
+  const alice = await newUser(browser);
+  const bob = await newUser(browser);
   await openWritesPage(alice);
   await openWritesPage(bob);
   await expect.poll(() => alice.evaluate(() => window.writesTest.todos()?.length)).toBe(1);
@@ -105,8 +109,8 @@ test('an optimistic edit the server rejects rolls back while another user’s ed
 });
 
 test('undo and redo go through the server and show in a second browser', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
+  const alice = await newUser(browser);
+  const bob = await newUser(browser);
   await openWritesPage(alice);
   await openWritesPage(bob);
   await expect.poll(() => bob.evaluate(() => window.writesTest.todos()?.length)).toBe(0);

@@ -135,7 +135,12 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   // The queue's code loads on demand; calls made meanwhile wait for it (a few ms, once).
   const queueLoading = options.offline?.queue
     ? import('./offline-setup').then(({ createOfflineQueue }) => {
-        queue = createOfflineQueue(options.offline!, namespace(), (call) => sendNow(call.path, call.args, settings.callTimeoutMs, call.key));
+        queue = createOfflineQueue(
+          options.offline!,
+          namespace(),
+          (call) => sendNow(call.path, call.args, settings.callTimeoutMs, call.key),
+          () => connection.status.get().state === 'open',
+        );
         queue.state.subscribe((state) => $queueState.set(state));
         // Entries left by an earlier page: connect to replay them. (During SSR there is no
         // IndexedDB, the storage is an empty in-memory one, and nothing connects.)

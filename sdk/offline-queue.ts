@@ -77,6 +77,7 @@ export class OfflineQueue {
     private readonly options: OfflineOptions & { storage: QueueStorage },
     private readonly name: string,
     private readonly send: (call: QueuedCall) => Promise<unknown>,
+    private readonly isOnline: () => boolean,
   ) {
     this.state = this.$state;
     if (typeof BroadcastChannel !== 'undefined') {
@@ -101,6 +102,9 @@ export class OfflineQueue {
       this.settle({ id: dropped.id, ok: false, code: ErrorCode.QUEUE_FULL, message: `the offline queue is full; ${dropped.path} was dropped` });
     }
     if (overflow > 0) await this.refresh();
+    // The connection may have opened while this entry was being written, after a replay found
+    // the queue empty: replay again, or the entry would wait for the next reconnect.
+    if (this.isOnline()) void this.replay();
     return result;
   }
 

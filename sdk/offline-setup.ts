@@ -6,6 +6,11 @@ import { indexedDbQueueStorage } from './offline-storage';
  * created with `offline: { queue: true }`, so the core stays small for everyone else.
  * @internal
  */
-export function createOfflineQueue(options: OfflineOptions, name: string, send: (call: QueuedCall) => Promise<unknown>): OfflineQueue {
-  return new OfflineQueue({ ...options, storage: options.storage ?? indexedDbQueueStorage(name) }, name, send);
+export function createOfflineQueue(
+  options: OfflineOptions,
+  name: string,
+  send: (call: QueuedCall) => Promise<unknown>,
+  isOnline: () => boolean,
+): OfflineQueue {
+  return new OfflineQueue({ ...options, storage: options.storage ?? indexedDbQueueStorage(name) }, name, send, isOnline);
 }

@@ -50,6 +50,15 @@ describe('the durable offline queue', () => {
     expect(client.offlineQueue.get().length).toBe(0);
   });
 
+  it('replays a call made while the first connection was still opening', async () => {
+    const { applied, makeClient } = await offlineSetup();
+    for (let i = 0; i < 5; i++) {
+      const fresh = makeClient(); // not open yet: the call goes through the queue
+      expect(await fresh.call('edit', `early ${i}`)).toBe(i + 1);
+    }
+    expect(applied).toEqual(['early 0', 'early 1', 'early 2', 'early 3', 'early 4']);
+  });
+
   it('survives the page going away: a new client replays what the old one queued, and reports through hooks', async () => {
     const replayed: Array<[string, unknown]> = [];
     const { applied, proxy, client, makeClient, goOffline } = await offlineSetup({
