@@ -97,6 +97,10 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
       return { kind: 'frame', frame: { type: 'unsubscribe', topic: raw.topic } };
     case 'ping':
       return { kind: 'frame', frame: { type: 'ping' } };
+    case 'publish':
+      if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.topic must be a non-empty string' };
+      if (!isName(raw.event, MAX_PATH_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.event must be a non-empty string' };
+      return { kind: 'frame', frame: { type: 'publish', topic: raw.topic, event: raw.event, data: raw.data } };
     default:
       if (typeof raw.type === 'string') return { kind: 'unknown', type: raw.type };
       return { kind: 'invalid', id: isCallId(raw.id) ? raw.id : null, message: 'frame.type must be a string' };

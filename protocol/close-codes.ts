@@ -13,6 +13,8 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** Client side: no reply to a heartbeat in time; the socket was presumed dead. */
   HEARTBEAT_TIMEOUT: 4000,
+  /** Server: the connection could not keep up (its send buffer passed `maxBackpressureBytes`); reconnect and resume. */
+  SLOW_CONSUMER: 4008,
   /** Credentials missing or rejected after the upgrade: terminal. */
   UNAUTHORIZED: 4401,
   /** The user may not use this server: terminal. */

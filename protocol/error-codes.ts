@@ -14,6 +14,8 @@ export const ErrorCode = {
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** Client side: the encoded call exceeds the server's `maxPayloadBytes`; it was never sent. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Too many calls on this connection; `details.retryAfterMs` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The subscription was refused by the access hook, or the topic is reserved. */
   FORBIDDEN: 'FORBIDDEN',
   /** Client side: no reply within the call's timeout. */

@@ -83,7 +83,15 @@ export interface PingFrame {
   type: 'ping';
 }
 
-export type ClientFrame = CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame;
+/** A client publishing to a topic directly: refused unless the server's `canPublish` allows that topic. */
+export interface PublishFrame {
+  type: 'publish';
+  topic: string;
+  event: string;
+  data: unknown;
+}
+
+export type ClientFrame = CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame | PublishFrame;
 
 // ---- server → client ----
 
@@ -166,6 +174,12 @@ export interface PongFrame {
   type: 'pong';
 }
 
+/** After a flush of coalesced sends: per topic, how many values were replaced before they went out. */
+export interface CoalescedFrame {
+  type: 'coalesced';
+  superseded: Record<string, number>;
+}
+
 /**
  * A published event. Deliberately has no `type` field: the JSON shape is exactly
  * `{topic, event, data, seq}`, with `seq` absent when the publisher opted out.
@@ -186,6 +200,7 @@ export type ServerFrame =
   | SignalFrame
   | PressureFrame
   | PongFrame
+  | CoalescedFrame
   | EventEnvelope;
 
 /** Topics and RPC paths starting with this prefix belong to the shim; clients cannot use them. */
@@ -193,6 +208,13 @@ export const RESERVED_TOPIC_PREFIX = '__';
 
 /** The RPC path that fetches the next page of a stream: args `[streamPath, streamArgs, cursor]`. */
 export const LOAD_MORE_PATH = '__stream/more';
+
+/** The RPC path of `client.moveCursor(topic, data)`: args `[topic, data]`. */
+export const CURSOR_MOVE_PATH = '__cursor/move';
+
+/** Built-in streams: who is on a topic (`presence` merge) and their cursors (`cursor` merge); args `[topic]`. */
+export const PRESENCE_STREAM = '__presence';
+export const CURSORS_STREAM = '__cursors';
 
 /** One page of a paginated stream loader, as `loadMore` receives it. */
 export interface StreamPage {

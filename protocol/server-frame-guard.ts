@@ -36,6 +36,8 @@ export function readServerFrame(raw: unknown): ServerFrame | undefined {
       return typeof raw.active === 'boolean' ? (raw as unknown as ServerFrame) : undefined;
     case 'pong':
       return raw as unknown as ServerFrame;
+    case 'coalesced':
+      return isRecord(raw.superseded) ? (raw as unknown as ServerFrame) : undefined;
     default:
       return undefined;
   }

@@ -104,6 +104,19 @@ export interface Client<Api = unknown> {
    * @example const lastPing = client.on('system', 'ping')
    */
   on(topic: string, event?: string): ReadableAtom<EventEnvelope | undefined>;
+  /** Who is on `topic` (a presence topic on the server): one entry per user, `{ key, ...public fields }`. */
+  presence(topic: string): StreamStore<Array<Record<string, unknown> & { key: string }>>;
+  /** The cursors on `topic`: `{ key, ...data }` per user, updated at most once per throttle interval. */
+  cursors(topic: string): StreamStore<Array<Record<string, unknown> & { key: string }>>;
+  /**
+   * Moves this user's cursor on `topic`. Latest value wins: one move in flight, newer ones
+   * replace the waiting one, and they are spaced out while the server reports pressure.
+   */
+  moveCursor(topic: string, data: Record<string, unknown>): void;
+  /** Publishes to a topic directly, where the server's `canPublish` allows it. Fire and forget. */
+  publish(topic: string, event: string, data: unknown): void;
+  /** Per topic, how many coalesced updates the server replaced before they reached this client. */
+  readonly coalesced: ReadableAtom<Readonly<Record<string, number>>>;
   /** Listens to point-to-point signals sent to this connection. Returns the unsubscriber. */
   onSignal(listener: (signal: SignalFrame) => void): () => void;
   /** Closes for good; pending calls reject with `CLOSED`. */

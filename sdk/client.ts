@@ -1,11 +1,12 @@
 import { atom, onMount } from 'nanostores';
 import { ErrorCode } from '../protocol/error-codes';
-import { LOAD_MORE_PATH, type BatchedCall, type EventEnvelope, type ServerFrame, type SignalFrame, type StreamPage } from '../protocol/frames';
+import { CURSOR_MOVE_PATH, CURSORS_STREAM, LOAD_MORE_PATH, PRESENCE_STREAM, type BatchedCall, type EventEnvelope, type ServerFrame, type SignalFrame, type StreamPage } from '../protocol/frames';
 import type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 import { codecLoader } from './codec-choice';
 import { Connection } from './connection';
 import { newIdempotencyKey } from './idempotency-key';
 import type { OfflineQueue, OfflineQueueState } from './offline-queue';
+import { LatestSender } from './latest-sender';
 import { PendingCalls } from './pending-calls';
 import { RpcError } from './rpc-error';
 import { safeInvoke } from './safe-invoke';
@@ -41,6 +42,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const topicListeners = new Map<string, TopicListeners>();
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
+  const $coalesced = atom<Readonly<Record<string, number>>>({});
+  const latest = new LatestSender(() => $pressure.get().active);
   /** The server's limit once known; 50 (its default) before the first hello. */
   let maxBatchSize = 50;
 
@@ -75,6 +78,13 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
         return;
       case 'pressure':
         return $pressure.set({ active: frame.active, reason: frame.reason });
+      case 'coalesced': {
+        const totals = { ...$coalesced.get() };
+        for (const [topic, count] of Object.entries(frame.superseded)) {
+          if (typeof count === 'number') Object.defineProperty(totals, topic, { value: (totals[topic] ?? 0) + count, enumerable: true, writable: true, configurable: true });
+        }
+        return $coalesced.set(totals);
+      }
     }
   };
 
@@ -255,6 +265,16 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       );
       return latest;
     },
+    presence: (topic) => streams.get(PRESENCE_STREAM, [topic], {}) as never,
+    cursors: (topic) => streams.get(CURSORS_STREAM, [topic], {}) as never,
+    moveCursor(topic, data) {
+      latest.send(`cursor\u0000${topic}`, () => callWith({ fresh: true, idempotent: false }, CURSOR_MOVE_PATH, [topic, data]));
+    },
+    publish(topic, event, data) {
+      connection.start();
+      if (connection.send({ type: 'publish', topic, event, data }) !== 'sent') console.warn(`[wirestore] not connected: the publish to "${topic}" was dropped`);
+    },
+    coalesced: $coalesced,
     onSignal(listener) {
       signalListeners.add(listener);
       return () => signalListeners.delete(listener);

@@ -16,6 +16,12 @@ export interface Context<User = unknown> {
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
   /** Sends a point-to-point message to one connection; false if it is gone. */
   signal(connectionId: string, event: string, data: unknown): boolean;
+  /** Publishes at most once per `intervalMs` per topic and event: the first at once, the latest at the end. */
+  throttle(topic: string, event: string, data: unknown, intervalMs: number): void;
+  /** Publishes only the last of a burst, once `quietMs` passed without another. */
+  debounce(topic: string, event: string, data: unknown, quietMs: number): void;
+  /** Moves this user's cursor on `topic` (presence topics): throttled per user, coalesced per subscriber. */
+  moveCursor(topic: string, data: Record<string, unknown>): void;
 }
 
 /** An RPC handler: `ctx` first, then the client's arguments. */

@@ -2,66 +2,37 @@ import { randomUUID } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { CloseCode } from '../protocol/close-codes';
 import type { Codec } from '../protocol/codec';
-import { ErrorCode } from '../protocol/error-codes';
-import { LOAD_MORE_PATH, PROTOCOL_VERSION, type BatchedCall, type BatchFrame, type MergeConfig, type ServerLimits, type StreamPage } from '../protocol/frames';
-import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-frame-guard';
+import { CURSORS_STREAM, CURSOR_MOVE_PATH, LOAD_MORE_PATH, PRESENCE_STREAM, PROTOCOL_VERSION, type ServerLimits } from '../protocol/frames';
 import { jsonCodec } from '../protocol/json-codec';
 import { msgpackCodec } from '../protocol/msgpack-codec';
-import { checkStructure, isRecord } from '../protocol/structure';
 import { flattenApi } from './api-registry';
+import { Coalescer } from './coalescer';
 import type { Context, PublishOptions } from './context';
-import { HUB_DEFAULTS, type HubOptions } from './options';
+import { FrameHandler } from './frame-handler';
 import { IdempotencyWindow } from './idempotency';
+import type { CoalescedMessage, LiveHub } from './live-hub';
+import { HUB_DEFAULTS, type HubOptions } from './options';
+import { cursorTopic, PresenceTracker, presenceTopic } from './presence';
+import { PressureSampler } from './pressure';
+import { PublishTiming } from './publish-timing';
+import { KeyedBuckets, TokenBucket } from './rate-limit';
 import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
-import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
-import { readPage } from './stream-definition';
 import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
+import { channel, readPage, stream } from './stream-definition';
+import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
 import { Topics, wireTopic } from './topics';
 import { handleUpgrade } from './upgrade';
 import { uwsIsNative, warnIfUwsFallback } from './uws';
 
-/** The realtime side of a server: what `attach` returns and `createServer` builds on. */
-export interface LiveHub {
-  /** Random id of this process start; clients compare it to tell a restarted server's seq apart. */
-  readonly epoch: string;
-  /** Whether uWS runs natively (false: its JS fallback, which start-up warns about). */
-  readonly uwsNative: boolean;
-  /** Open connections. */
-  readonly connectionCount: number;
-  /**
-   * Publishes an event to every subscriber of `topic`, stamping the topic's next seq (from 1)
-   * unless `{ seq: false }`. Returns the seq stamped.
-   * @example hub.publish('todos', 'created', todo)
-   */
-  publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
-  /** Sends a point-to-point message to one connection; false if it is gone. */
-  signal(connectionId: string, event: string, data: unknown): boolean;
-  /**
-   * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
-   * for good and rejects its pending calls). False if it is gone.
-   */
-  disconnect(connectionId: string, code?: number, reason?: string): boolean;
-  /** Closes every socket with 1001 (going away). */
-  closeConnections(): void;
-  /**
-   * Runs a stream's loader outside any socket, for server-side rendering: hand the result to
-   * the client's `store.hydrate()` and it starts with data, then resumes from `epoch`/`seq`.
-   * @example const todos = await server.loadStream('todos/list', { user: locals.user })
-   */
-  loadStream(path: string, context: { user?: unknown }, ...args: unknown[]): Promise<LoadedStream>;
-}
+export type { LiveHub, LoadedStream, CoalescedMessage } from './live-hub';
 
-/** What {@link LiveHub.loadStream} returns: a first page plus the position it reflects. */
-export interface LoadedStream extends StreamPage {
-  topic: string;
-  epoch: string;
-  seq: number;
-  merge: MergeConfig;
-}
+/** Every socket joins this topic, so one publish tells all clients of a pressure change. */
+const PRESSURE_TOPIC = '__pressure';
 
 /**
- * Adds the wirestore WebSocket route to a uWS app: upgrade with auth, RPC dispatch, topics.
+ * Adds the wirestore WebSocket route to a uWS app: upgrade with auth and limits, RPC dispatch,
+ * topics and streams, coalesced sends, pressure, presence.
  * @internal Use `attach` or `createServer`.
  */
 export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): LiveHub {
@@ -73,106 +44,143 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const epoch = randomUUID();
   const replay = new ReplayBuffer(options.replay);
   const topics = new Topics(app, [...codecs.values()], replay);
-  const { handlers, streams } = flattenApi(options.api);
-  const flow = new SubscribeFlow({ epoch, topics, replay, streams, canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'], logger });
-  handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
-  const dispatcher = new RpcDispatcher(handlers, new IdempotencyWindow(options.idempotency), logger);
   const sockets = new Map<string, LiveSocket>();
+  const coalescer = new Coalescer(settings.coalesceHighWaterBytes);
+  const timing = new PublishTiming();
   const limits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,
     maxBatchSize: settings.maxBatchSize,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
   };
+  const callLimit = options.rateLimit?.calls === false ? undefined : (options.rateLimit?.calls ?? { perSecond: 100, burst: 200 });
+  const upgradeLimit = options.rateLimit?.upgradesPerIp === false ? undefined : (options.rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
+  const upgradesPerIp = upgradeLimit && new KeyedBuckets(upgradeLimit.perSecond, upgradeLimit.burst);
   let connectionCounter = 0;
-
-  /** Async work started from a uWS callback: a failure is logged, never an unhandled rejection. */
-  const inBackground = (work: void | Promise<unknown>) => {
-    if (work) work.catch((error: unknown) => logger.error('[wirestore] unexpected error in async frame handling:', error));
-  };
 
   const publish = (topic: string, event: string, data: unknown, publishOptions?: PublishOptions) =>
     topics.publish(topic, event, data, publishOptions?.seq !== false);
-
   const signal = (connectionId: string, event: string, data: unknown) => {
     const ws = sockets.get(connectionId);
     return ws ? sendFrame(ws, { type: 'signal', event, data }) : false;
   };
-
-  const runBatch = async (ws: LiveSocket, frame: BatchFrame) => {
-    if (frame.calls.length > settings.maxBatchSize) {
-      const message = `a batch may hold at most ${settings.maxBatchSize} calls, got ${frame.calls.length}`;
-      const ids = frame.calls.map((call) => (isRecord(call) && typeof call.id === 'number' ? call.id : null));
-      for (const id of new Set(ids)) dispatcher.replyError(ws, id, { code: ErrorCode.BATCH_TOO_LARGE, message });
-      return;
-    }
-    const valid: BatchedCall[] = [];
-    for (const raw of frame.calls) {
-      const call = readCall(raw);
-      if (isInvalidCall(call)) dispatcher.replyError(ws, call.id, { code: ErrorCode.INVALID_REQUEST, message: call.message });
-      else valid.push(call);
-    }
-    if (frame.sequential) {
-      for (const call of valid) await dispatcher.run(ws, call);
-    } else {
-      for (const call of valid) inBackground(dispatcher.run(ws, call));
-    }
+  const publishCoalesced = (message: CoalescedMessage) => {
+    for (const ws of topics.membersOf(message.topic)) coalescer.set(ws, message.key, message);
   };
 
-  const receive = (ws: LiveSocket, message: ArrayBuffer) => {
-    const data = ws.getUserData();
-    let raw: unknown;
-    try {
-      raw = data.codec.decode(message);
-    } catch {
-      // Bytes the negotiated codec cannot read mean the peer is not speaking our protocol.
-      ws.end(CloseCode.INVALID_FRAME, `malformed ${data.codec.name} frame`);
-      return;
-    }
-    const problem = checkStructure(raw, settings.maxDepth);
-    if (problem) {
-      const id = isRecord(raw) && typeof raw.id === 'number' ? raw.id : null;
-      return dispatcher.replyError(ws, id, { code: ErrorCode.INVALID_REQUEST, message: `frame rejected: ${problem}` });
-    }
-    const reading = readClientFrame(raw);
-    if (reading.kind === 'invalid') return dispatcher.replyError(ws, reading.id, { code: ErrorCode.INVALID_REQUEST, message: reading.message });
-    if (reading.kind === 'unknown') {
-      if (options.debug) logger.debug(`[wirestore] ignored a frame of unknown type ${JSON.stringify(reading.type)}`);
-      return;
-    }
-    const frame = reading.frame;
-    switch (frame.type) {
-      case 'call':
-        return inBackground(dispatcher.run(ws, frame));
-      case 'batch':
-        return inBackground(runBatch(ws, frame));
-      case 'subscribe':
-        return inBackground(flow.subscribe(ws, frame));
-      case 'unsubscribe':
-        ws.unsubscribe(wireTopic(data.codec.name, frame.topic));
-        data.topics.delete(frame.topic);
-        return;
-      case 'ping':
-        return void sendFrame(ws, { type: 'pong' });
-    }
+  // ---- presence and cursors ----
+  const presence =
+    options.presence &&
+    new PresenceTracker<User>(
+      options.presence,
+      (topic, event, data) => publish(topic, event, data),
+      (topic, userKey) => {
+        timing.cancel(`cursor\u0000${topic}\u0000${userKey}`);
+        publish(cursorTopic(topic), 'remove', { key: userKey }, { seq: false });
+      },
+    );
+  topics.onMembership = (ws, topic, joined) => {
+    if (!presence) return;
+    const { connectionId, user } = ws.getUserData();
+    if (joined) presence.join(topic, connectionId, user as User);
+    else presence.leave(topic, connectionId, user as User);
   };
+  const moveCursor = (ctx: Context, topic: string, data: Record<string, unknown>) => {
+    if (!presence?.tracks(topic)) return;
+    const key = presence.userKey(ctx.user as User, ctx.connectionId);
+    const interval = options.presence?.cursorIntervalMs ?? 50;
+    timing.throttle(`cursor\u0000${topic}\u0000${key}`, interval, () =>
+      publishCoalesced({ key, topic: cursorTopic(topic), event: 'update', data: { ...data, key } }),
+    );
+  };
+
+  // ---- API: the app's handlers and streams, plus the shim's own ----
+  const { handlers, streams } = flattenApi(options.api);
+  if (presence) {
+    const watched = (_ctx: Context<never>, topic: string) => topic;
+    streams.set(PRESENCE_STREAM, { ...stream((_ctx, topic: string) => presenceTopic(topic), (_ctx, topic: string) => presence.members(topic), { merge: 'presence' }), accessTopic: watched as never });
+    streams.set(CURSORS_STREAM, { ...channel((_ctx, topic: string) => cursorTopic(topic), { merge: 'cursor' }), accessTopic: watched as never });
+  }
+  const flow = new SubscribeFlow({ epoch, topics, replay, streams, canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'], logger });
+  handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
+  handlers.set(CURSOR_MOVE_PATH, (ctx, topic, data) => {
+    const context = ctx as Context;
+    // Only members of a topic may move a cursor on it.
+    if (typeof topic === 'string' && sockets.get(context.connectionId)?.getUserData().topics.has(topic) && typeof data === 'object' && data !== null) {
+      moveCursor(context, topic, data as Record<string, unknown>);
+    }
+    return null;
+  });
+  const dispatcher = new RpcDispatcher(handlers, new IdempotencyWindow(options.idempotency), logger);
+  const frames = new FrameHandler({
+    maxDepth: settings.maxDepth,
+    maxBatchSize: settings.maxBatchSize,
+    closeAfterRejections: options.rateLimit?.closeAfterRejections ?? 100,
+    dispatcher,
+    flow,
+    topics,
+    canPublish: options.canPublish as never,
+    logger,
+    debug: options.debug ?? false,
+  });
+
+  // ---- pressure, and the slow-consumer watchdog ----
+  const sampler = new PressureSampler(
+    options.pressure ?? {},
+    {
+      takePublishCount: () => {
+        const count = topics.publishCount;
+        topics.publishCount = 0;
+        return count;
+      },
+      connections: () => sockets.size,
+      subscriptions: () => topics.subscriptionCount,
+    },
+    (error) => logger.error('[wirestore] an onPressure listener threw:', error),
+  );
+  sampler.onTransition(({ active, reason }) => {
+    for (const codec of codecs.values()) {
+      const payload = codec.encode({ type: 'pressure', active, reason });
+      app.publish(wireTopic(codec.name, PRESSURE_TOPIC), payload, typeof payload !== 'string');
+    }
+  });
+  sampler.start();
+  // A socket whose send buffer passed the limit is closed with 4008: its client reconnects and
+  // resumes from the replay buffer. uWS itself cuts at 4× the limit, between two sweeps.
+  const watchdog = setInterval(() => {
+    for (const ws of sockets.values()) {
+      if (ws.getBufferedAmount() > settings.maxBackpressureBytes) ws.end(CloseCode.SLOW_CONSUMER, 'slow consumer');
+    }
+  }, 100);
+  watchdog.unref?.();
 
   app.ws<SocketData>(settings.path, {
     // uWS drops a frame over its own limit with a bare 1006 that tells the client nothing, so it
     // gets a generous transport cap and the real limit is checked below, answered with 1009.
     maxPayloadLength: Math.max(settings.maxPayloadBytes * 16, settings.maxPayloadBytes + 64 * 1024),
     idleTimeout: settings.idleTimeoutSeconds,
-    maxBackpressure: settings.maxBackpressureBytes,
+    maxBackpressure: settings.maxBackpressureBytes * 4,
+    closeOnBackpressureLimit: 1,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
       handleUpgrade<User>(
         {
           codecs,
           authenticate: options.authenticate,
+          admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
           logger,
           accept(user, codec, ip): SocketData {
             const connectionId = `${(++connectionCounter).toString(36)}`;
-            const ctx: Context<User | undefined> = { user, connectionId, publish, signal };
-            return { user, connectionId, codec, ip, closed: false, topics: new Set(), ctx: ctx as Context };
+            const ctx: Context<User | undefined> = {
+              user,
+              connectionId,
+              publish,
+              signal,
+              throttle: (topic, event, data, intervalMs) => timing.throttle(`${topic}\u0000${event}`, intervalMs, () => publish(topic, event, data)),
+              debounce: (topic, event, data, quietMs) => timing.debounce(`${topic}\u0000${event}`, quietMs, () => publish(topic, event, data)),
+              moveCursor: (topic, data) => moveCursor(ctx as Context, topic, data),
+            };
+            const callBucket = callLimit && new TokenBucket(callLimit.perSecond, callLimit.burst);
+            return { user, connectionId, codec, ip, closed: false, topics: new Set(), ctx: ctx as Context, callBucket, rejectedInARow: 0 };
           },
         },
         res,
@@ -182,7 +190,9 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     open(ws) {
       const data = ws.getUserData();
       sockets.set(data.connectionId, ws);
+      ws.subscribe(wireTopic(data.codec.name, PRESSURE_TOPIC));
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
+      if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
     },
     message(ws, message) {
       if (message.byteLength > settings.maxPayloadBytes) {
@@ -190,17 +200,31 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
         return;
       }
       try {
-        receive(ws, message);
+        frames.receive(ws, message);
       } catch (error) {
         // Last line of defence: one connection's bad frame must never take the process down.
         logger.error('[wirestore] unexpected error while handling a frame:', error);
       }
     },
+    drain(ws) {
+      coalescer.flush(ws);
+    },
     close(ws) {
       const data = ws.getUserData();
       data.closed = true;
       sockets.delete(data.connectionId);
+      topics.leaveAll(ws);
     },
+  });
+
+  const contextFor = (user: unknown): Context => ({
+    user,
+    connectionId: 'ssr',
+    publish,
+    signal,
+    throttle: () => {},
+    debounce: () => {},
+    moveCursor: () => {},
   });
 
   return {
@@ -209,7 +233,18 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     get connectionCount() {
       return sockets.size;
     },
+    get pressure() {
+      return sampler.snapshot;
+    },
+    onPressure: (listener) => sampler.onTransition(listener),
     publish,
+    sendCoalesced(connectionId, message) {
+      const ws = sockets.get(connectionId);
+      if (!ws) return false;
+      coalescer.set(ws, message.key, message);
+      return true;
+    },
+    publishCoalesced,
     signal,
     disconnect(connectionId, code = CloseCode.NORMAL, reason = '') {
       const ws = sockets.get(connectionId);
@@ -218,15 +253,19 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       return true;
     },
     async loadStream(path, context, ...args) {
-      const stream = streams.get(path);
-      if (!stream?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
-      const ctx: Context<unknown> = { user: context.user, connectionId: 'ssr', publish, signal };
-      const topic = typeof stream.topic === 'string' ? stream.topic : stream.topic(ctx as never, ...(args as never[]));
+      const definition = streams.get(path);
+      if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
+      const ctx = contextFor(context.user);
+      const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
       const seq = topics.currentSeq(topic);
-      const page = readPage(await stream.load({ ...ctx, cursor: undefined } as never, ...(args as never[])));
-      return { ...page, topic, epoch, seq, merge: stream.merge };
+      const page = readPage(await definition.load({ ...ctx, cursor: undefined } as never, ...(args as never[])));
+      return { ...page, topic, epoch, seq, merge: definition.merge };
     },
     closeConnections() {
+      sampler.stop();
+      clearInterval(watchdog);
+      timing.stop();
+      presence?.stop();
       for (const ws of [...sockets.values()]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
     },
   };

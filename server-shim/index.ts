@@ -1,6 +1,9 @@
 export { createServer, attach } from './server';
 export type { LiveServer } from './server';
-export type { LiveHub, LoadedStream } from './hub';
+export type { LiveHub, LoadedStream, CoalescedMessage } from './live-hub';
+export type { PressureOptions, PressureSnapshot } from './pressure';
+export type { RateLimitOptions } from './rate-limit';
+export type { PresenceOptions } from './presence';
 export { stream, channel } from './stream-definition';
 export type { StreamDefinition, StreamOptions, StreamContext, StreamLoadResult } from './stream-definition';
 export type { ReplayOptions } from './replay-buffer';

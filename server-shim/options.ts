@@ -1,6 +1,9 @@
 import type { Codec } from '../protocol/codec';
 import type { ApiObject, Context } from './context';
 import type { IdempotencyOptions } from './idempotency';
+import type { PresenceOptions } from './presence';
+import type { PressureOptions } from './pressure';
+import type { RateLimitOptions } from './rate-limit';
 import type { ReplayOptions } from './replay-buffer';
 
 /** What `authenticate` sees of the upgrade request (copied out before any await). */
@@ -38,8 +41,22 @@ export interface HubOptions<User = unknown> {
   heartbeatIntervalMs?: number;
   /** uWS idle timeout; uWS pings idle sockets before it. Default 120. */
   idleTimeoutSeconds?: number;
-  /** Bytes a slow socket may have queued before uWS holds back its published messages. Default 1 MiB. */
+  /**
+   * Bytes a socket may have waiting to be sent. Past it, the shim closes the socket with 4008
+   * (slow consumer): the client reconnects and resumes from the replay buffer, so no reliable
+   * event is lost, and memory stays bounded. Default 1 MiB.
+   */
   maxBackpressureBytes?: number;
+  /** Coalesced sends hold back while a socket has more than this buffered. Default 16 KiB. */
+  coalesceHighWaterBytes?: number;
+  /** The pressure signal: thresholds and sampling interval. */
+  pressure?: PressureOptions;
+  /** Per-connection call limits and per-IP upgrade limits. */
+  rateLimit?: RateLimitOptions;
+  /** Presence and cursors on the topics you choose. */
+  presence?: PresenceOptions<User>;
+  /** Lets clients publish to a topic directly (`client.publish`). Default: never. */
+  canPublish?: (ctx: Context<User>, topic: string, event: string, data: unknown) => boolean | Promise<boolean>;
   /** How many recent events each topic keeps for resuming clients. Default 500 events, 10 minutes. */
   replay?: ReplayOptions;
   /** The exactly-once window for calls with an idempotency key. Default 1000 keys per user, 10 minutes. */
@@ -65,4 +82,5 @@ export const HUB_DEFAULTS = {
   heartbeatIntervalMs: 25_000,
   idleTimeoutSeconds: 120,
   maxBackpressureBytes: 1024 * 1024,
+  coalesceHighWaterBytes: 16 * 1024,
 } as const;

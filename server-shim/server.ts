@@ -46,7 +46,13 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     get connectionCount() {
       return hub.connectionCount;
     },
+    get pressure() {
+      return hub.pressure;
+    },
+    onPressure: hub.onPressure,
     publish: hub.publish,
+    sendCoalesced: hub.sendCoalesced,
+    publishCoalesced: hub.publishCoalesced,
     signal: hub.signal,
     disconnect: hub.disconnect,
     loadStream: hub.loadStream,

@@ -2,6 +2,7 @@ import type { WebSocket } from 'uWebSockets.js';
 import type { Codec } from '../protocol/codec';
 import type { ServerFrame } from '../protocol/frames';
 import type { Context } from './context';
+import type { TokenBucket } from './rate-limit';
 
 /** What the shim keeps on each uWS socket. @internal */
 export interface SocketData {
@@ -14,6 +15,10 @@ export interface SocketData {
   /** Topics joined, by their public name. */
   topics: Set<string>;
   ctx: Context;
+  /** Calls allowed on this connection (undefined: no limit). */
+  callBucket: TokenBucket | undefined;
+  /** Rate-limited calls in a row; sustained abuse closes the socket. */
+  rejectedInARow: number;
 }
 
 export type LiveSocket = WebSocket<SocketData>;

@@ -37,6 +37,8 @@ export interface StreamDefinition<Data = unknown> {
   readonly load: ((ctx: StreamContext<never>, ...args: never[]) => StreamLoadResult<Data> | Promise<StreamLoadResult<Data>>) | undefined;
   readonly merge: MergeConfig;
   readonly actions?: CrudActions;
+  /** @internal The shim's own streams: the topic whose access rules apply. */
+  readonly accessTopic?: (ctx: Context<never>, ...args: never[]) => string;
 }
 
 function mergeConfig(options: StreamOptions): MergeConfig {

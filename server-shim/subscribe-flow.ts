@@ -6,7 +6,7 @@ import type { Logger } from './options';
 import type { ReplayBuffer } from './replay-buffer';
 import { sendFrame, type LiveSocket } from './socket-data';
 import { readPage, type StreamDefinition } from './stream-definition';
-import { wireTopic, type Topics } from './topics';
+import type { Topics } from './topics';
 
 /** How many times a stream reloads when more events were published during `load` than the replay buffer holds. */
 const LOAD_ATTEMPTS = 3;
@@ -93,11 +93,14 @@ export class SubscribeFlow {
       }
       if (typeof topic !== 'string' || topic.length === 0) return { denied: `the stream at "${name}" computed no topic` };
     }
-    if (topic.startsWith(RESERVED_TOPIC_PREFIX)) return { denied: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` };
+    // Only the shim's own streams (presence, cursors) may use reserved topics; access to them is
+    // access to the topic they watch.
+    if (!stream && topic.startsWith(RESERVED_TOPIC_PREFIX)) return { denied: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` };
+    const accessTopic = stream?.accessTopic ? String(stream.accessTopic(ctx as never, ...(args as never[]))) : topic;
     if (this.deps.canSubscribe) {
       let verdict: boolean | string;
       try {
-        verdict = await this.deps.canSubscribe(ctx as Context<never>, topic, args);
+        verdict = await this.deps.canSubscribe(ctx as Context<never>, accessTopic, args);
       } catch (error) {
         this.deps.logger.error(`[wirestore] canSubscribe threw for "${topic}"; denying:`, error);
         verdict = false;
@@ -113,8 +116,7 @@ export class SubscribeFlow {
     if (data.closed) return;
     if (replayed.length > 0) ack.replay = replayed;
     ws.cork(() => {
-      ws.subscribe(wireTopic(data.codec.name, ack.topic));
-      data.topics.add(ack.topic);
+      this.deps.topics.join(ws, ack.topic);
       sendFrame(ws, ack);
     });
   }

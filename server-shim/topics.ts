@@ -2,6 +2,7 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import type { Codec } from '../protocol/codec';
 import type { EventEnvelope } from '../protocol/frames';
 import type { ReplayBuffer } from './replay-buffer';
+import type { LiveSocket } from './socket-data';
 
 /**
  * The uWS topic a socket of a given codec joins. Each codec gets its own uWS topic, so a
@@ -11,15 +12,24 @@ export function wireTopic(codecName: string, topic: string): string {
   return `${codecName}\u0000${topic}`;
 }
 
+const EMPTY: ReadonlySet<LiveSocket> = new Set();
+
 interface TopicState {
   seq: number;
   /** The uWS topic per codec, in `codecs` order; built once, not on every publish. */
   wireNames: string[];
 }
 
-/** Per-topic sequence numbers and encode-once publishing. @internal */
+/** Per-topic sequence numbers, encode-once publishing, and who is subscribed. @internal */
 export class Topics {
   private readonly topics = new Map<string, TopicState>();
+  private readonly members = new Map<string, Set<LiveSocket>>();
+  /** Publishes since the pressure sampler last read it. */
+  publishCount = 0;
+  /** Subscriptions over all connections. */
+  subscriptionCount = 0;
+  /** Told of every join and leave (presence). */
+  onMembership: (ws: LiveSocket, topic: string, joined: boolean) => void = () => {};
 
   constructor(
     private readonly app: TemplatedApp,
@@ -32,8 +42,42 @@ export class Topics {
     return this.topics.get(topic)?.seq ?? 0;
   }
 
+  /** Subscribes a socket (idempotent). Call inside a cork when an ack follows. */
+  join(ws: LiveSocket, topic: string): void {
+    const data = ws.getUserData();
+    if (data.topics.has(topic)) return;
+    ws.subscribe(wireTopic(data.codec.name, topic));
+    data.topics.add(topic);
+    let members = this.members.get(topic);
+    if (!members) this.members.set(topic, (members = new Set()));
+    members.add(ws);
+    this.subscriptionCount++;
+    this.onMembership(ws, topic, true);
+  }
+
+  leave(ws: LiveSocket, topic: string, socketOpen = true): void {
+    const data = ws.getUserData();
+    if (!data.topics.delete(topic)) return;
+    if (socketOpen) ws.unsubscribe(wireTopic(data.codec.name, topic));
+    const members = this.members.get(topic);
+    members?.delete(ws);
+    if (members?.size === 0) this.members.delete(topic);
+    this.subscriptionCount--;
+    this.onMembership(ws, topic, false);
+  }
+
+  /** The socket closed: uWS already dropped its subscriptions; forget ours. */
+  leaveAll(ws: LiveSocket): void {
+    for (const topic of [...ws.getUserData().topics]) this.leave(ws, topic, false);
+  }
+
+  membersOf(topic: string): ReadonlySet<LiveSocket> {
+    return this.members.get(topic) ?? EMPTY;
+  }
+
   /** Stamps the next seq (unless opted out), encodes once per codec with subscribers, fans out. */
   publish(topic: string, event: string, data: unknown, stampSeq: boolean): number | undefined {
+    this.publishCount++;
     const state = this.stateOf(topic);
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
     if (stampSeq) this.replay.record(topic, event, data, state.seq);

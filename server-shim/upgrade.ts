@@ -23,6 +23,8 @@ export interface UpgradeDeps<User> {
   codecs: ReadonlyMap<string, Codec>;
   authenticate: ((request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>) | undefined;
   logger: Logger;
+  /** Per-IP upgrade limit: false answers HTTP 429. */
+  admit: ((ip: string) => boolean) | undefined;
   /** Builds the socket's user data once the upgrade is accepted. */
   accept(user: User | undefined, codec: Codec, ip: string): object;
 }
@@ -47,6 +49,10 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
     ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
   };
 
+  if (deps.admit && !deps.admit(request.ip)) {
+    res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', '1').end('too many connection attempts');
+    return;
+  }
   const negotiated = negotiateCodec(secProtocol, deps.codecs);
   if (!negotiated) {
     const known = [...deps.codecs.keys()].map(subprotocolFor).join(', ');

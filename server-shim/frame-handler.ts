@@ -1,0 +1,130 @@
+import { CloseCode } from '../protocol/close-codes';
+import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-frame-guard';
+import { ErrorCode } from '../protocol/error-codes';
+import type { BatchedCall, BatchFrame, PublishFrame } from '../protocol/frames';
+import { checkStructure, isRecord } from '../protocol/structure';
+import type { Context } from './context';
+import type { Logger } from './options';
+import type { RpcDispatcher } from './rpc-dispatch';
+import { sendFrame, type LiveSocket } from './socket-data';
+import type { SubscribeFlow } from './subscribe-flow';
+import type { Topics } from './topics';
+
+export interface FrameHandlerDeps {
+  maxDepth: number;
+  maxBatchSize: number;
+  closeAfterRejections: number;
+  dispatcher: RpcDispatcher;
+  flow: SubscribeFlow;
+  topics: Topics;
+  canPublish: ((ctx: Context<never>, topic: string, event: string, data: unknown) => boolean | Promise<boolean>) | undefined;
+  logger: Logger;
+  debug: boolean;
+}
+
+/**
+ * Reads one client frame and acts on it. Undecodable bytes close the socket with 1007; a known
+ * frame with wrong fields gets an INVALID_REQUEST reply; an unknown type is ignored. Nothing
+ * here throws into uWS, and async work never leaves an unhandled rejection.
+ * @internal
+ */
+export class FrameHandler {
+  constructor(private readonly deps: FrameHandlerDeps) {}
+
+  receive(ws: LiveSocket, message: ArrayBuffer): void {
+    const { dispatcher, flow, topics } = this.deps;
+    const data = ws.getUserData();
+    let raw: unknown;
+    try {
+      raw = data.codec.decode(message);
+    } catch {
+      // Bytes the negotiated codec cannot read mean the peer is not speaking our protocol.
+      ws.end(CloseCode.INVALID_FRAME, `malformed ${data.codec.name} frame`);
+      return;
+    }
+    const problem = checkStructure(raw, this.deps.maxDepth);
+    if (problem) {
+      const id = isRecord(raw) && typeof raw.id === 'number' ? raw.id : null;
+      return dispatcher.replyError(ws, id, { code: ErrorCode.INVALID_REQUEST, message: `frame rejected: ${problem}` });
+    }
+    const reading = readClientFrame(raw);
+    if (reading.kind === 'invalid') return dispatcher.replyError(ws, reading.id, { code: ErrorCode.INVALID_REQUEST, message: reading.message });
+    if (reading.kind === 'unknown') {
+      if (this.deps.debug) this.deps.logger.debug(`[wirestore] ignored a frame of unknown type ${JSON.stringify(reading.type)}`);
+      return;
+    }
+    const frame = reading.frame;
+    switch (frame.type) {
+      case 'call':
+        if (this.admitCall(ws, frame)) this.inBackground(dispatcher.run(ws, frame));
+        return;
+      case 'batch':
+        return this.inBackground(this.runBatch(ws, frame));
+      case 'subscribe':
+        return this.inBackground(flow.subscribe(ws, frame));
+      case 'unsubscribe':
+        return topics.leave(ws, frame.topic);
+      case 'ping':
+        return void sendFrame(ws, { type: 'pong' });
+      case 'publish':
+        return this.inBackground(this.clientPublish(ws, frame));
+    }
+  }
+
+  /** The connection's token bucket: a call over the limit gets RATE_LIMITED; a flood closes with 4429. */
+  private admitCall(ws: LiveSocket, call: BatchedCall): boolean {
+    const data = ws.getUserData();
+    if (!data.callBucket || data.callBucket.take()) {
+      data.rejectedInARow = 0;
+      return true;
+    }
+    if (++data.rejectedInARow > this.deps.closeAfterRejections) {
+      ws.end(CloseCode.THROTTLED, 'rate limit exceeded');
+      return false;
+    }
+    const retryAfterMs = data.callBucket.retryAfterMs();
+    this.deps.dispatcher.replyError(ws, call.id, { code: ErrorCode.RATE_LIMITED, message: `too many calls; retry in ${retryAfterMs} ms`, details: { retryAfterMs } });
+    return false;
+  }
+
+  private async runBatch(ws: LiveSocket, frame: BatchFrame): Promise<void> {
+    const { dispatcher, maxBatchSize } = this.deps;
+    if (frame.calls.length > maxBatchSize) {
+      const message = `a batch may hold at most ${maxBatchSize} calls, got ${frame.calls.length}`;
+      const ids = frame.calls.map((call) => (isRecord(call) && typeof call.id === 'number' ? call.id : null));
+      for (const id of new Set(ids)) dispatcher.replyError(ws, id, { code: ErrorCode.BATCH_TOO_LARGE, message });
+      return;
+    }
+    const valid: BatchedCall[] = [];
+    for (const raw of frame.calls) {
+      const call = readCall(raw);
+      if (isInvalidCall(call)) dispatcher.replyError(ws, call.id, { code: ErrorCode.INVALID_REQUEST, message: call.message });
+      else if (this.admitCall(ws, call)) valid.push(call);
+    }
+    if (frame.sequential) {
+      for (const call of valid) await dispatcher.run(ws, call);
+    } else {
+      for (const call of valid) this.inBackground(dispatcher.run(ws, call));
+    }
+  }
+
+  private async clientPublish(ws: LiveSocket, frame: PublishFrame): Promise<void> {
+    const data = ws.getUserData();
+    let allowed = false;
+    try {
+      allowed = frame.topic.startsWith('__') ? false : ((await this.deps.canPublish?.(data.ctx as Context<never>, frame.topic, frame.event, frame.data)) ?? false);
+    } catch (error) {
+      this.deps.logger.error(`[wirestore] canPublish threw for "${frame.topic}"; refusing:`, error);
+    }
+    if (data.closed) return;
+    if (!allowed) {
+      return void sendFrame(ws, { type: 'error', id: null, error: { code: ErrorCode.FORBIDDEN, message: `publishing to "${frame.topic}" is not allowed`, details: { topic: frame.topic } } });
+    }
+    data.ctx.publish(frame.topic, frame.event, frame.data);
+  }
+
+  /** Async work started from a uWS callback: a failure is logged, never an unhandled rejection. */
+  private inBackground(work: void | Promise<unknown>): void {
+    if (work) work.catch((error: unknown) => this.deps.logger.error('[wirestore] unexpected error in async frame handling:', error));
+  }
+}

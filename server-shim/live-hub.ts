@@ -1,0 +1,62 @@
+import type { MergeConfig, StreamPage } from '../protocol/frames';
+import type { PublishOptions } from './context';
+import type { PressureSnapshot } from './pressure';
+
+/** A message for {@link LiveHub.sendCoalesced}: `key` decides what replaces what. */
+export interface CoalescedMessage {
+  key: string;
+  topic: string;
+  event: string;
+  data: unknown;
+}
+
+/** The realtime side of a server: what `attach` returns and `createServer` builds on. */
+export interface LiveHub {
+  /** Random id of this process start; clients compare it to tell a restarted server's seq apart. */
+  readonly epoch: string;
+  /** Whether uWS runs natively (false: its JS fallback, which start-up warns about). */
+  readonly uwsNative: boolean;
+  /** Open connections. */
+  readonly connectionCount: number;
+  /** The last pressure sample; a property read, safe in hot paths. */
+  readonly pressure: PressureSnapshot;
+  /** Called when the pressure reason changes (not on every sample). Returns the unsubscriber. */
+  onPressure(listener: (snapshot: PressureSnapshot) => void): () => void;
+  /**
+   * Publishes an event to every subscriber of `topic`, stamping the topic's next seq (from 1)
+   * unless `{ seq: false }`. Returns the seq stamped.
+   * @example hub.publish('todos', 'created', todo)
+   */
+  publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  /**
+   * Latest-value send to one connection: a pending message with the same key is replaced in
+   * place, encoding waits for the flush, and nothing is sent while the socket is backed up.
+   * Not reliable: use `publish` for events that must all arrive.
+   */
+  sendCoalesced(connectionId: string, message: CoalescedMessage): boolean;
+  /** {@link sendCoalesced} to every subscriber of `message.topic`, coalescing per subscriber. */
+  publishCoalesced(message: CoalescedMessage): void;
+  /** Sends a point-to-point message to one connection; false if it is gone. */
+  signal(connectionId: string, event: string, data: unknown): boolean;
+  /**
+   * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
+   * for good and rejects its pending calls). False if it is gone.
+   */
+  disconnect(connectionId: string, code?: number, reason?: string): boolean;
+  /** Closes every socket with 1001 (going away) and stops the hub's timers. */
+  closeConnections(): void;
+  /**
+   * Runs a stream's loader outside any socket, for server-side rendering: hand the result to
+   * the client's `store.hydrate()` and it starts with data, then resumes from `epoch`/`seq`.
+   * @example const todos = await server.loadStream('todos/list', { user: locals.user })
+   */
+  loadStream(path: string, context: { user?: unknown }, ...args: unknown[]): Promise<LoadedStream>;
+}
+
+/** What {@link LiveHub.loadStream} returns: a first page plus the position it reflects. */
+export interface LoadedStream extends StreamPage {
+  topic: string;
+  epoch: string;
+  seq: number;
+  merge: MergeConfig;
+}

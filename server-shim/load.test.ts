@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { jsonCodec } from '../protocol/json-codec';
+import { TcpProxy } from '../test-support/tcp-proxy';
+import type { Context } from './context';
+import { closeAll, connectClient, startServer, track, waitFor } from './test-support/harness';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  return closeAll();
+});
+
+describe('coalesce-by-key', () => {
+  it('keeps one pending value per key in its slot, encodes only what it sends, and resumes on drain', async () => {
+    // A large backpressure limit: this test backs the socket up on purpose and must not be cut off.
+    const server = await startServer({ maxBackpressureBytes: 256 * 1024 * 1024 });
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    const received: Array<{ event: string; data: unknown }> = [];
+    client.subscribe('doc', (event) => event.event === 'move' && received.push({ event: event.event, data: event.data }));
+    await waitFor(() => client.status.get().state === 'open' && server.connectionCount === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const connectionId = (client.status.get() as { connectionId: string }).connectionId;
+    // Back the socket up first, so everything after waits in the coalescer.
+    proxy.stall();
+    const filler = 'x'.repeat(64 * 1024);
+    // More than the kernel's socket buffers hold, so uWS keeps the rest: the socket is backed up.
+    for (let i = 0; i < 160; i++) server.publish('doc', 'filler', filler);
+    server.sendCoalesced(connectionId, { key: 'a', topic: 'doc', event: 'move', data: { n: 0 } });
+    server.sendCoalesced(connectionId, { key: 'b', topic: 'doc', event: 'move', data: { n: 0 } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const encode = vi.spyOn(jsonCodec, 'encode');
+    for (let i = 1; i <= 1000; i++) server.sendCoalesced(connectionId, { key: 'a', topic: 'doc', event: 'move', data: { n: i } });
+    server.sendCoalesced(connectionId, { key: 'b', topic: 'doc', event: 'move', data: { n: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const movesEncodedWhileStalled = encode.mock.calls.filter(([frame]) => (frame as { event?: string }).event === 'move').length;
+    expect(movesEncodedWhileStalled).toBe(0); // nothing encoded while the socket is backed up
+    proxy.resume();
+    await waitFor(() => received.length === 2, 10_000);
+    expect(received).toEqual([
+      { event: 'move', data: { n: 1000 } }, // key 'a' kept its slot ahead of 'b'
+      { event: 'move', data: { n: 1 } },
+    ]);
+    expect(encode.mock.calls.filter(([frame]) => (frame as { event?: string }).event === 'move').length).toBe(2);
+    await waitFor(() => client.coalesced.get().doc === 1001);
+  });
+
+  it('coalesces a topic-wide send per subscriber', async () => {
+    const server = await startServer();
+    const a = connectClient(server.url);
+    const b = connectClient(server.url);
+    const seen = { a: [] as unknown[], b: [] as unknown[] };
+    a.subscribe('cursors', (event) => seen.a.push(event.data));
+    b.subscribe('cursors', (event) => seen.b.push(event.data));
+    await waitFor(() => server.connectionCount === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100; i++) server.publishCoalesced({ key: 'ada', topic: 'cursors', event: 'update', data: { key: 'ada', x: i } });
+    await waitFor(() => seen.a.length > 0 && seen.b.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.a.at(-1)).toEqual({ key: 'ada', x: 99 });
+    expect(seen.b.at(-1)).toEqual({ key: 'ada', x: 99 });
+    expect(seen.a.length).toBeLessThan(100);
+  });
+});
+
+describe('pressure', () => {
+  it('tells clients of transitions, and the snapshot is readable at any time', async () => {
+    const server = await startServer({ pressure: { publishRatePerSec: 50, sampleIntervalMs: 100, memoryHeapUsedRatio: false } });
+    const client = connectClient(server.url);
+    client.connect();
+    const transitions: string[] = [];
+    track({ close: server.onPressure(({ reason }) => transitions.push(reason)) });
+    await waitFor(() => client.status.get().state === 'open');
+    const flood = setInterval(() => {
+      for (let i = 0; i < 20; i++) server.publish('busy', 'tick', i);
+    }, 10);
+    await waitFor(() => client.pressure.get().active);
+    expect(client.pressure.get()).toEqual({ active: true, reason: 'PUBLISH_RATE' });
+    expect(server.pressure).toMatchObject({ active: true, reason: 'PUBLISH_RATE' });
+    clearInterval(flood);
+    await waitFor(() => !client.pressure.get().active);
+    expect(transitions).toEqual(['PUBLISH_RATE', 'NONE']);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers calls over the limit with RATE_LIMITED and retryAfterMs, and closes a flood with 4429', async () => {
+    const server = await startServer({
+      api: { ping: () => 'pong' },
+      rateLimit: { calls: { perSecond: 5, burst: 5 }, closeAfterRejections: 20 },
+    });
+    const codes: number[] = [];
+    const client = connectClient(server.url, { onDisconnect: ({ code }) => void codes.push(code), reconnect: { baseMs: 10, capMs: 20 } });
+    const first = await Promise.allSettled(Array.from({ length: 8 }, () => client.callWith({ fresh: true }, 'ping')));
+    expect(first.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const limited = first.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(limited.reason).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
+    void Promise.allSettled(Array.from({ length: 50 }, () => client.callWith({ fresh: true, idempotent: false }, 'ping')));
+    await waitFor(() => codes.includes(4429));
+    const status = client.status.get();
+    expect(status.state === 'reconnecting' && status.attempt).toBeGreaterThanOrEqual(6); // THROTTLE backs off
+  });
+
+  it('answers HTTP 429 to too many upgrades from one address', async () => {
+    const server = await startServer({ rateLimit: { upgradesPerIp: { perSecond: 0.1, burst: 2 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const socket = new WebSocket(server.url, 'wirestore.v1.json');
+      socket.on('error', () => {});
+      statuses.push(
+        await new Promise<number>((resolve) => {
+          socket.once('open', () => resolve(101));
+          socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        }),
+      );
+      track({ close: () => socket.terminate() });
+    }
+    expect(statuses).toEqual([101, 101, 429]);
+  });
+});
+
+describe('client publishing', () => {
+  it('is refused unless canPublish allows the topic', async () => {
+    const server = await startServer({ canPublish: (_ctx, topic) => topic.startsWith('chat:') });
+    const sender = connectClient(server.url);
+    const listener = connectClient(server.url);
+    const got: unknown[] = [];
+    listener.subscribe('chat:lobby', (event) => got.push(event.data));
+    listener.subscribe('news', (event) => got.push(event.data));
+    sender.connect();
+    await waitFor(() => sender.status.get().state === 'open' && server.connectionCount === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    sender.publish('news', 'fake', 'not allowed');
+    sender.publish('chat:lobby', 'msg', 'hello');
+    await waitFor(() => got.length === 1 && warn.mock.calls.length === 1);
+    expect(got).toEqual(['hello']);
+  });
+});
+
+describe('presence and cursors', () => {
+  function presenceServer() {
+    return startServer<{ id: string; name: string }>({
+      authenticate: (request) => {
+        const params = new URLSearchParams(request.query);
+        return { id: params.get('user') ?? 'anon', name: params.get('name') ?? 'Anon' };
+      },
+      presence: { topics: (topic) => topic.startsWith('room:'), select: (user) => ({ name: user.name }), leaveGraceMs: 150, cursorIntervalMs: 20 },
+      api: { touch: (_ctx: Context) => null },
+    });
+  }
+
+  it('lists each user once however many tabs, and removes them after the last tab closes', async () => {
+    const server = await presenceServer();
+    const watcher = connectClient(`${server.url}?user=w&name=Watcher`);
+    const members = watcher.presence('room:1');
+    track({ close: members.subscribe(() => {}) });
+    const adaTabs = [connectClient(`${server.url}?user=ada&name=Ada`), connectClient(`${server.url}?user=ada&name=Ada`)];
+    for (const tab of adaTabs) tab.subscribe('room:1', () => {});
+    await waitFor(() => members.get()?.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(members.get()).toEqual([{ name: 'Ada', key: 'user:ada' }]);
+    adaTabs[0]!.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(members.get()).toHaveLength(1); // one tab left
+    adaTabs[1]!.close();
+    await waitFor(() => members.get()?.length === 0);
+  });
+
+  it('does not flicker when a user reloads within the grace period', async () => {
+    const server = await presenceServer();
+    const watcher = connectClient(`${server.url}?user=w`);
+    const members = watcher.presence('room:2');
+    const seenLengths: number[] = [];
+    track({ close: members.subscribe((value) => value && seenLengths.push(value.length)) });
+    const first = connectClient(`${server.url}?user=bob&name=Bob`);
+    first.subscribe('room:2', () => {});
+    await waitFor(() => members.get()?.length === 1);
+    first.close();
+    const reloaded = connectClient(`${server.url}?user=bob&name=Bob`);
+    reloaded.subscribe('room:2', () => {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(members.get()).toHaveLength(1);
+    expect(seenLengths.filter((length, i) => i > 0 && length === 0)).toEqual([]);
+  });
+
+  it('shares cursors, latest value winning, and removes a cursor when its user leaves', async () => {
+    const server = await presenceServer();
+    const watcher = connectClient(`${server.url}?user=w`);
+    const cursors = watcher.cursors('room:3');
+    track({ close: cursors.subscribe(() => {}) });
+    const mover = connectClient(`${server.url}?user=cy&name=Cy`);
+    mover.subscribe('room:3', () => {});
+    await waitFor(() => cursors.get() !== undefined && server.connectionCount === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let x = 0; x <= 200; x++) mover.moveCursor('room:3', { x, y: 1 });
+    await waitFor(() => (cursors.get()?.[0] as { x?: number } | undefined)?.x === 200);
+    expect(cursors.get()).toEqual([{ x: 200, y: 1, key: 'user:cy' }]);
+    mover.close();
+    await waitFor(() => cursors.get()?.length === 0);
+  });
+});

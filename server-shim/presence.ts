@@ -1,0 +1,88 @@
+/** Presence: who is on a topic, one entry per user however many tabs, with a grace on leave. */
+export interface PresenceOptions<User = unknown> {
+  /** Which topics track presence. Default: none. */
+  topics: (topic: string) => boolean;
+  /** The public part of a user that others see (never the whole userData). Default `{}`. */
+  select?: (user: User) => Record<string, unknown>;
+  /** What makes two connections the same user. Default `user.id`, else the connection. */
+  key?: (user: User, connectionId: string) => string;
+  /** How long a user who closed their last tab stays listed (a reload must not flicker). Default 3000. */
+  leaveGraceMs?: number;
+  /** Cursor updates per user and topic: at most one per this many ms (leading and trailing). Default 50. */
+  cursorIntervalMs?: number;
+}
+
+interface Member {
+  entry: Record<string, unknown>;
+  connections: Set<string>;
+  leaveTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** The topic presence events are published on. */
+export const presenceTopic = (topic: string) => `__presence:${topic}`;
+/** The topic cursor updates are published on. */
+export const cursorTopic = (topic: string) => `__cursors:${topic}`;
+
+/** @internal */
+export class PresenceTracker<User = unknown> {
+  private readonly rooms = new Map<string, Map<string, Member>>();
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly options: PresenceOptions<User>,
+    private readonly publish: (topic: string, event: string, data: unknown) => void,
+    private readonly onLeave: (topic: string, userKey: string) => void,
+  ) {
+    this.graceMs = options.leaveGraceMs ?? 3000;
+  }
+
+  tracks(topic: string): boolean {
+    return !topic.startsWith('__') && this.options.topics(topic);
+  }
+
+  userKey(user: User, connectionId: string): string {
+    if (this.options.key) return this.options.key(user, connectionId);
+    const id = (user as { id?: unknown } | null | undefined)?.id;
+    return typeof id === 'string' || typeof id === 'number' ? `user:${id}` : `connection:${connectionId}`;
+  }
+
+  /** Everyone on `topic` now, as the presence stream's initial data. */
+  members(topic: string): Array<Record<string, unknown>> {
+    return [...(this.rooms.get(topic)?.values() ?? [])].map((member) => member.entry);
+  }
+
+  join(topic: string, connectionId: string, user: User): void {
+    if (!this.tracks(topic)) return;
+    let room = this.rooms.get(topic);
+    if (!room) this.rooms.set(topic, (room = new Map()));
+    const key = this.userKey(user, connectionId);
+    const member = room.get(key);
+    if (member) {
+      clearTimeout(member.leaveTimer);
+      member.leaveTimer = undefined;
+      member.connections.add(connectionId);
+      return;
+    }
+    const entry = { ...(this.options.select?.(user) ?? {}), key };
+    room.set(key, { entry, connections: new Set([connectionId]) });
+    this.publish(presenceTopic(topic), 'join', entry);
+  }
+
+  leave(topic: string, connectionId: string, user: User): void {
+    const room = this.rooms.get(topic);
+    const key = this.userKey(user, connectionId);
+    const member = room?.get(key);
+    if (!room || !member || !member.connections.delete(connectionId) || member.connections.size > 0) return;
+    member.leaveTimer = setTimeout(() => {
+      if (member.connections.size > 0) return;
+      room.delete(key);
+      if (room.size === 0) this.rooms.delete(topic);
+      this.publish(presenceTopic(topic), 'leave', { key });
+      this.onLeave(topic, key);
+    }, this.graceMs);
+  }
+
+  stop(): void {
+    for (const room of this.rooms.values()) for (const member of room.values()) clearTimeout(member.leaveTimer);
+  }
+}
