@@ -7,6 +7,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { TERSER_OPTIONS } from './scripts/terser-options.mjs';
 
 const typescriptPlugin = () =>
   typescript({
@@ -58,7 +59,7 @@ export default [
         ({ 'msgpack-codec': 'wirestore-msgpack.js', 'offline-setup': 'wirestore-offline.js' })[chunk.name] ?? 'wirestore-[name].js',
       // idb-keyval, shared by persisted streams and the offline queue, loaded by whichever comes first.
       manualChunks: (id) => (id.includes('/node_modules/idb-keyval/') ? 'idb' : undefined),
-      plugins: [terser({ ecma: 2020, module: true, compress: { passes: 2 } })],
+      plugins: [terser(TERSER_OPTIONS)],
     },
   },
 ];

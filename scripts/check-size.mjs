@@ -8,6 +8,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
 import { budgets } from './size-budgets.mjs';
+import { TERSER_OPTIONS } from './terser-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entries = { wirestore: 'dist/index.js', 'wirestore/msgpack': 'dist/msgpack.js' };
@@ -26,7 +27,7 @@ async function bundleSize(code) {
     ],
     onwarn: () => {},
   });
-  const { output } = await bundle.generate({ format: 'es', plugins: [terser({ module: true, compress: { passes: 2 } })] });
+  const { output } = await bundle.generate({ format: 'es', plugins: [terser(TERSER_OPTIONS)] });
   await bundle.close();
   // Only the entry chunk: dynamic imports (the msgpack codec) are separate files a page loads on demand.
   const source = output.find((chunk) => chunk.type === 'chunk' && chunk.isEntry).code.trim();

@@ -43,27 +43,27 @@ export interface ConnectionConfig {
  */
 export class Connection {
   readonly status: ReadableAtom<ConnectionStatus>;
-  private readonly $status = atom<ConnectionStatus>({ state: 'idle' });
-  private socket: WebSocket | undefined;
-  private maxPayloadBytes = Infinity;
-  private codec: Codec | undefined;
-  private open = false;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  private receivedSinceCheck = false;
-  private detachBrowserEvents: (() => void) | undefined;
+  readonly #$status = atom<ConnectionStatus>({ state: 'idle' });
+  #socket: WebSocket | undefined;
+  #maxPayloadBytes = Infinity;
+  #codec: Codec | undefined;
+  #open = false;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  #receivedSinceCheck = false;
+  #detachBrowserEvents: (() => void) | undefined;
 
   constructor(private readonly config: ConnectionConfig) {
-    this.status = this.$status;
+    this.status = this.#$status;
   }
 
   /** Opens the connection if nothing has yet. Idempotent. */
   start(): void {
-    if (this.$status.get().state !== 'idle') return;
-    this.$status.set({ state: 'connecting' });
-    this.detachBrowserEvents = this.watchBrowser();
-    void this.openSocket();
+    if (this.#$status.get().state !== 'idle') return;
+    this.#$status.set({ state: 'connecting' });
+    this.#detachBrowserEvents = this.#watchBrowser();
+    void this.#openSocket();
   }
 
   /**
@@ -71,36 +71,36 @@ export class Connection {
    * encoded frame exceeds the server's announced limit and was not sent (the server would close).
    */
   send(frame: ClientFrame): 'sent' | 'not-open' | 'too-large' {
-    if (!this.open || !this.socket || !this.codec) return 'not-open';
-    const payload = this.codec.encode(frame);
-    if (exceeds(payload, this.maxPayloadBytes)) return 'too-large';
-    this.socket.send(payload);
+    if (!this.#open || !this.#socket || !this.#codec) return 'not-open';
+    const payload = this.#codec.encode(frame);
+    if (exceeds(payload, this.#maxPayloadBytes)) return 'too-large';
+    this.#socket.send(payload);
     return 'sent';
   }
 
   /** Closes for good. */
   close(): void {
-    const state = this.$status.get().state;
+    const state = this.#$status.get().state;
     if (state === 'closed' || state === 'terminal') return;
-    this.$status.set({ state: 'closed' });
-    this.detachBrowserEvents?.();
-    clearTimeout(this.retryTimer);
-    this.dropSocket(CloseCode.NORMAL, 'client closed');
-    this.handleClose(CloseCode.NORMAL, 'client closed');
+    this.#$status.set({ state: 'closed' });
+    this.#detachBrowserEvents?.();
+    clearTimeout(this.#retryTimer);
+    this.#dropSocket(CloseCode.NORMAL, 'client closed');
+    this.#handleClose(CloseCode.NORMAL, 'client closed');
   }
 
-  private get stopped(): boolean {
-    const state = this.$status.get().state;
+  get #stopped(): boolean {
+    const state = this.#$status.get().state;
     return state === 'closed' || state === 'terminal';
   }
 
-  private async openSocket(): Promise<void> {
+  async #openSocket(): Promise<void> {
     let codec: Codec;
     let socket: WebSocket;
     try {
-      codec = this.codec ?? (await this.config.loadCodec());
-      this.codec = codec;
-      if (this.stopped) return;
+      codec = this.#codec ?? (await this.config.loadCodec());
+      this.#codec = codec;
+      if (this.#stopped) return;
       const WebSocketImpl = this.config.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
       if (!WebSocketImpl) {
         throw new Error('no WebSocket implementation: pass { WebSocket } (e.g. from the "ws" package) in Node < 22');
@@ -108,29 +108,29 @@ export class Connection {
       socket = new WebSocketImpl(this.config.url(), subprotocolFor(codec.name));
     } catch (error) {
       console.error('[wirestore] could not open a socket:', error);
-      this.handleClose(CloseCode.ABNORMAL, String(error));
+      this.#handleClose(CloseCode.ABNORMAL, String(error));
       return;
     }
     socket.binaryType = 'arraybuffer';
-    this.socket = socket;
+    this.#socket = socket;
     // The hello must come within one heartbeat timeout, or the attempt counts as failed.
-    this.armHeartbeatCheck(this.config.heartbeatTimeoutMs);
-    socket.onmessage = (message: MessageEvent) => this.receive(message.data as string | ArrayBuffer);
+    this.#armHeartbeatCheck(this.config.heartbeatTimeoutMs);
+    socket.onmessage = (message: MessageEvent) => this.#receive(message.data as string | ArrayBuffer);
     socket.onclose = (event: CloseEvent) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.handleClose(event.code, event.reason);
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#handleClose(event.code, event.reason);
     };
     socket.onerror = () => {
       // Always followed by a close event, which does the work.
     };
   }
 
-  private receive(payload: string | ArrayBuffer): void {
-    this.receivedSinceCheck = true;
+  #receive(payload: string | ArrayBuffer): void {
+    this.#receivedSinceCheck = true;
     let frame: ServerFrame | undefined;
     try {
-      frame = readServerFrame(this.codec!.decode(payload));
+      frame = readServerFrame(this.#codec!.decode(payload));
     } catch (error) {
       console.warn('[wirestore] dropped an undecodable frame from the server:', error);
       return;
@@ -139,17 +139,17 @@ export class Connection {
       if (this.config.debug) console.debug('[wirestore] ignored an unknown or malformed frame', payload);
       return;
     }
-    if ('type' in frame && frame.type === 'hello') return this.handleHello(frame);
+    if ('type' in frame && frame.type === 'hello') return this.#handleHello(frame);
     if ('type' in frame && frame.type === 'pong') return;
-    if (this.open) this.config.onFrame(frame);
+    if (this.#open) this.config.onFrame(frame);
   }
 
-  private handleHello(hello: HelloFrame): void {
-    this.open = true;
-    this.attempt = 0;
-    this.maxPayloadBytes = hello.limits.maxPayloadBytes ?? Infinity;
-    this.$status.set({ state: 'open', epoch: hello.epoch, connectionId: hello.connectionId });
-    this.armHeartbeatCheck(this.config.heartbeatIntervalMs);
+  #handleHello(hello: HelloFrame): void {
+    this.#open = true;
+    this.#attempt = 0;
+    this.#maxPayloadBytes = hello.limits.maxPayloadBytes ?? Infinity;
+    this.#$status.set({ state: 'open', epoch: hello.epoch, connectionId: hello.connectionId });
+    this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
     safeInvoke(this.config.hooks.onConnect, { epoch: hello.epoch, connectionId: hello.connectionId });
     this.config.onOpen(hello);
   }
@@ -158,33 +158,33 @@ export class Connection {
    * After `delayMs`: if nothing arrived since the last check the socket is presumed dead;
    * otherwise (when open) send a ping and check again after the timeout.
    */
-  private armHeartbeatCheck(delayMs: number): void {
-    clearTimeout(this.heartbeatTimer);
-    this.receivedSinceCheck = false;
-    this.heartbeatTimer = setTimeout(() => {
-      if (!this.open) return this.presumeDead('no hello from the server in time');
-      if (!this.receivedSinceCheck) {
+  #armHeartbeatCheck(delayMs: number): void {
+    clearTimeout(this.#heartbeatTimer);
+    this.#receivedSinceCheck = false;
+    this.#heartbeatTimer = setTimeout(() => {
+      if (!this.#open) return this.#presumeDead('no hello from the server in time');
+      if (!this.#receivedSinceCheck) {
         this.send({ type: 'ping' });
-        this.receivedSinceCheck = false;
-        this.heartbeatTimer = setTimeout(() => {
-          if (this.receivedSinceCheck) this.armHeartbeatCheck(this.config.heartbeatIntervalMs);
-          else this.presumeDead('no heartbeat reply in time');
+        this.#receivedSinceCheck = false;
+        this.#heartbeatTimer = setTimeout(() => {
+          if (this.#receivedSinceCheck) this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
+          else this.#presumeDead('no heartbeat reply in time');
         }, this.config.heartbeatTimeoutMs);
         return;
       }
-      this.armHeartbeatCheck(this.config.heartbeatIntervalMs);
+      this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
     }, delayMs);
   }
 
-  private presumeDead(reason: string): void {
-    this.dropSocket(CloseCode.HEARTBEAT_TIMEOUT, reason);
-    this.handleClose(CloseCode.HEARTBEAT_TIMEOUT, reason);
+  #presumeDead(reason: string): void {
+    this.#dropSocket(CloseCode.HEARTBEAT_TIMEOUT, reason);
+    this.#handleClose(CloseCode.HEARTBEAT_TIMEOUT, reason);
   }
 
   /** Detaches and closes the current socket without waiting for its close event. */
-  private dropSocket(code: number, reason: string): void {
-    const socket = this.socket;
-    this.socket = undefined;
+  #dropSocket(code: number, reason: string): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
     if (!socket) return;
     socket.onmessage = socket.onclose = socket.onerror = null;
     try {
@@ -194,74 +194,74 @@ export class Connection {
     }
   }
 
-  private handleClose(code: number, reason: string): void {
-    clearTimeout(this.heartbeatTimer);
-    const wasOpen = this.open;
-    this.open = false;
-    if (this.$status.get().state === 'closed') {
+  #handleClose(code: number, reason: string): void {
+    clearTimeout(this.#heartbeatTimer);
+    const wasOpen = this.#open;
+    this.#open = false;
+    if (this.#$status.get().state === 'closed') {
       if (wasOpen) safeInvoke(this.config.hooks.onDisconnect, { code, reason, willReconnect: false });
       this.config.onDrop('closed', code, reason);
       return;
     }
     const closeClass = classifyClose(code);
     if (closeClass === 'terminal') {
-      this.$status.set({ state: 'terminal', code, reason });
-      this.detachBrowserEvents?.();
+      this.#$status.set({ state: 'terminal', code, reason });
+      this.#detachBrowserEvents?.();
     } else if (closeClass === 'throttle') {
-      this.attempt = Math.max(this.attempt, THROTTLE_MIN_ATTEMPT);
+      this.#attempt = Math.max(this.#attempt, THROTTLE_MIN_ATTEMPT);
     }
     if (wasOpen) safeInvoke(this.config.hooks.onDisconnect, { code, reason, willReconnect: closeClass !== 'terminal' });
     this.config.onDrop(closeClass, code, reason);
-    if (closeClass !== 'terminal') this.scheduleReconnect(code, reason);
+    if (closeClass !== 'terminal') this.#scheduleReconnect(code, reason);
   }
 
-  private scheduleReconnect(code: number, reason: string): void {
-    clearTimeout(this.retryTimer);
+  #scheduleReconnect(code: number, reason: string): void {
+    clearTimeout(this.#retryTimer);
     if (isBrowserOffline()) {
-      this.$status.set({ state: 'offline' });
+      this.#$status.set({ state: 'offline' });
       return;
     }
-    const delay = reconnectDelay(this.attempt, this.config.backoff);
-    this.attempt += 1;
-    this.$status.set({ state: 'reconnecting', attempt: this.attempt, nextRetryAt: Date.now() + delay, code, reason });
-    this.retryTimer = setTimeout(() => void this.reconnectNow(), delay);
+    const delay = reconnectDelay(this.#attempt, this.config.backoff);
+    this.#attempt += 1;
+    this.#$status.set({ state: 'reconnecting', attempt: this.#attempt, nextRetryAt: Date.now() + delay, code, reason });
+    this.#retryTimer = setTimeout(() => void this.#reconnectNow(), delay);
   }
 
-  private async reconnectNow(): Promise<void> {
-    clearTimeout(this.retryTimer);
+  async #reconnectNow(): Promise<void> {
+    clearTimeout(this.#retryTimer);
     try {
-      await this.config.hooks.beforeReconnect?.({ attempt: this.attempt });
+      await this.config.hooks.beforeReconnect?.({ attempt: this.#attempt });
     } catch (error) {
       console.error('[wirestore] beforeReconnect threw; reconnecting anyway:', error);
     }
-    if (this.stopped || this.socket) return;
-    await this.openSocket();
+    if (this.#stopped || this.#socket) return;
+    await this.#openSocket();
   }
 
   /** Retry at once, with a fresh attempt counter, when the network or the tab comes back. */
-  private retrySoon(): void {
-    const state = this.$status.get().state;
+  #retrySoon(): void {
+    const state = this.#$status.get().state;
     if (state !== 'reconnecting' && state !== 'offline') return;
-    this.attempt = 0;
-    void this.reconnectNow();
+    this.#attempt = 0;
+    void this.#reconnectNow();
   }
 
-  private watchBrowser(): (() => void) | undefined {
+  #watchBrowser(): (() => void) | undefined {
     const win = globalThis.window as (Window & typeof globalThis) | undefined;
     const doc = globalThis.document as Document | undefined;
     if (!win?.addEventListener) return undefined;
     let wasHidden = doc?.visibilityState === 'hidden';
-    const onOnline = () => this.retrySoon();
+    const onOnline = () => this.#retrySoon();
     const onOffline = () => {
-      if (this.$status.get().state !== 'reconnecting') return;
-      clearTimeout(this.retryTimer);
-      this.$status.set({ state: 'offline' });
+      if (this.#$status.get().state !== 'reconnecting') return;
+      clearTimeout(this.#retryTimer);
+      this.#$status.set({ state: 'offline' });
     };
     const onVisibility = () => {
       if (doc?.visibilityState === 'hidden') wasHidden = true;
       else if (wasHidden) {
         wasHidden = false;
-        this.retrySoon();
+        this.#retrySoon();
       }
     };
     win.addEventListener('online', onOnline);

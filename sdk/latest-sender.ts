@@ -5,7 +5,7 @@
  * @internal
  */
 export class LatestSender {
-  private readonly keys = new Map<string, { inFlight: boolean; waiting: (() => Promise<unknown>) | undefined }>();
+  readonly #keys = new Map<string, { inFlight: boolean; waiting: (() => Promise<unknown>) | undefined }>();
 
   constructor(
     private readonly underPressure: () => boolean,
@@ -13,16 +13,16 @@ export class LatestSender {
   ) {}
 
   send(key: string, send: () => Promise<unknown>): void {
-    let slot = this.keys.get(key);
-    if (!slot) this.keys.set(key, (slot = { inFlight: false, waiting: undefined }));
+    let slot = this.#keys.get(key);
+    if (!slot) this.#keys.set(key, (slot = { inFlight: false, waiting: undefined }));
     if (slot.inFlight) {
       slot.waiting = send;
       return;
     }
-    this.run(key, slot, send);
+    this.#run(key, slot, send);
   }
 
-  private run(key: string, slot: { inFlight: boolean; waiting: (() => Promise<unknown>) | undefined }, send: () => Promise<unknown>): void {
+  #run(key: string, slot: { inFlight: boolean; waiting: (() => Promise<unknown>) | undefined }, send: () => Promise<unknown>): void {
     slot.inFlight = true;
     const spacing = this.underPressure() ? this.spacingMs.pressure : this.spacingMs.normal;
     void send()
@@ -32,8 +32,8 @@ export class LatestSender {
         slot.inFlight = false;
         const next = slot.waiting;
         slot.waiting = undefined;
-        if (next) this.run(key, slot, next);
-        else this.keys.delete(key);
+        if (next) this.#run(key, slot, next);
+        else this.#keys.delete(key);
       });
   }
 }

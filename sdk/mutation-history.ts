@@ -15,46 +15,46 @@ export interface HistoryEntry {
 export class MutationHistory {
   readonly canUndo: ReadableAtom<boolean>;
   readonly canRedo: ReadableAtom<boolean>;
-  private readonly $canUndo = atom(false);
-  private readonly $canRedo = atom(false);
-  private done: HistoryEntry[] = [];
-  private undone: HistoryEntry[] = [];
+  readonly #$canUndo = atom(false);
+  readonly #$canRedo = atom(false);
+  #done: HistoryEntry[] = [];
+  #undone: HistoryEntry[] = [];
 
   constructor(private readonly limit = 50) {
-    this.canUndo = this.$canUndo;
-    this.canRedo = this.$canRedo;
+    this.canUndo = this.#$canUndo;
+    this.canRedo = this.#$canRedo;
   }
 
   /** A new mutation: it can be undone, and whatever was undone can no longer be redone. */
   record(entry: HistoryEntry): void {
-    this.done.push(entry);
-    if (this.done.length > this.limit) this.done.shift();
-    this.undone = [];
-    this.sync();
+    this.#done.push(entry);
+    if (this.#done.length > this.limit) this.#done.shift();
+    this.#undone = [];
+    this.#sync();
   }
 
   async undo(): Promise<boolean> {
-    const entry = this.done.pop();
-    this.sync();
+    const entry = this.#done.pop();
+    this.#sync();
     if (!entry) return false;
     await entry.undo();
-    this.undone.push(entry);
-    this.sync();
+    this.#undone.push(entry);
+    this.#sync();
     return true;
   }
 
   async redo(): Promise<boolean> {
-    const entry = this.undone.pop();
-    this.sync();
+    const entry = this.#undone.pop();
+    this.#sync();
     if (!entry) return false;
     await entry.redo();
-    this.done.push(entry);
-    this.sync();
+    this.#done.push(entry);
+    this.#sync();
     return true;
   }
 
-  private sync(): void {
-    this.$canUndo.set(this.done.length > 0);
-    this.$canRedo.set(this.undone.length > 0);
+  #sync(): void {
+    this.#$canUndo.set(this.#done.length > 0);
+    this.#$canRedo.set(this.#undone.length > 0);
   }
 }

@@ -26,7 +26,7 @@ export interface Layer {
  * @internal
  */
 export class OptimisticLayers {
-  private layers: Layer[] = [];
+  #layers: Layer[] = [];
 
   constructor(
     private readonly onChange: () => void,
@@ -35,22 +35,22 @@ export class OptimisticLayers {
   ) {}
 
   get size(): number {
-    return this.layers.length;
+    return this.#layers.length;
   }
 
   add(change: Change, merger: Merger): Layer {
     const layer: Layer = { change, key: merger.keyOf?.(change.data), touched: false, settled: false };
-    this.layers.push(layer);
+    this.#layers.push(layer);
     this.onChange();
     return layer;
   }
 
   /** Rolls one layer back. */
   remove(layer: Layer): void {
-    const index = this.layers.indexOf(layer);
+    const index = this.#layers.indexOf(layer);
     if (index === -1) return;
     clearTimeout(layer.timer);
-    this.layers.splice(index, 1);
+    this.#layers.splice(index, 1);
     this.onChange();
   }
 
@@ -60,7 +60,7 @@ export class OptimisticLayers {
    * The layer goes once the server's event about it has arrived, now or later.
    */
   settle(layer: Layer, result: unknown, merger: Merger, confirmed: unknown): void {
-    if (!this.layers.includes(layer)) return;
+    if (!this.#layers.includes(layer)) return;
     const realKey = merger.keyOf?.(result);
     if (layer.change.event === 'created' && realKey !== undefined && merger.keyField) {
       layer.change = { event: 'created', data: result };
@@ -75,14 +75,14 @@ export class OptimisticLayers {
   /** A server event was applied: it touches the layers about its key (all layers, unkeyed). Returns true if any went. */
   noteServerEvent(event: string, data: unknown, merger: Merger): boolean {
     const key = merger.keyOf?.(data);
-    if (event === 'created' && key !== undefined) this.adoptCreated(key, data, merger);
+    if (event === 'created' && key !== undefined) this.#adoptCreated(key, data, merger);
     let removed = false;
-    for (const layer of [...this.layers]) {
+    for (const layer of [...this.#layers]) {
       if (layer.key !== undefined && key !== undefined && layer.key !== key) continue;
       layer.touched = true;
       if (layer.settled) {
         clearTimeout(layer.timer);
-        this.layers.splice(this.layers.indexOf(layer), 1);
+        this.#layers.splice(this.#layers.indexOf(layer), 1);
         removed = true;
       }
     }
@@ -95,10 +95,10 @@ export class OptimisticLayers {
    * event's (the server may add fields, such as timestamps) is that row: it takes the real id at
    * once, so the row never shows twice, not even between the event and the reply.
    */
-  private adoptCreated(key: unknown, data: unknown, merger: Merger): void {
-    if (this.layers.some((layer) => layer.key === key) || typeof data !== 'object' || data === null) return;
+  #adoptCreated(key: unknown, data: unknown, merger: Merger): void {
+    if (this.#layers.some((layer) => layer.key === key) || typeof data !== 'object' || data === null) return;
     const keyField = merger.keyField;
-    const match = this.layers.find(
+    const match = this.#layers.find(
       (layer) =>
         layer.change.event === 'created' &&
         !layer.settled &&
@@ -114,15 +114,15 @@ export class OptimisticLayers {
   /** The value to show: the confirmed state's view, with every layer applied on a copy. */
   compose(merger: Merger, confirmed: unknown): unknown {
     const view = merger.view(confirmed);
-    if (this.layers.length === 0) return view;
+    if (this.#layers.length === 0) return view;
     const scratch = merger.init(view);
-    for (const { change } of this.layers) merger.apply(scratch, change.event, change.data);
+    for (const { change } of this.#layers) merger.apply(scratch, change.event, change.data);
     return merger.view(scratch);
   }
 
   clear(): void {
-    for (const layer of this.layers) clearTimeout(layer.timer);
-    this.layers = [];
+    for (const layer of this.#layers) clearTimeout(layer.timer);
+    this.#layers = [];
   }
 }
 

@@ -17,44 +17,44 @@ interface PendingCall {
  * here unsent and goes out on open; its timeout runs from the moment it was made.
  */
 export class PendingCalls {
-  private nextId = 1;
-  private readonly calls = new Map<number, PendingCall>();
+  #nextId = 1;
+  readonly #calls = new Map<number, PendingCall>();
 
   get size(): number {
-    return this.calls.size;
+    return this.#calls.size;
   }
 
   add(path: string, args: unknown[], timeoutMs: number, key?: string): { call: BatchedCall; promise: Promise<unknown> } {
-    const call: BatchedCall = { id: this.nextId++, path, args };
+    const call: BatchedCall = { id: this.#nextId++, path, args };
     if (key !== undefined) call.key = key;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(call.id, new RpcError(ErrorCode.TIMEOUT, `${path} got no reply within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.calls.set(call.id, { call, resolve, reject, timer, sent: false });
+      this.#calls.set(call.id, { call, resolve, reject, timer, sent: false });
     });
     return { call, promise };
   }
 
   markSent(id: number): void {
-    const pending = this.calls.get(id);
+    const pending = this.#calls.get(id);
     if (pending) pending.sent = true;
   }
 
   /** Calls not yet written to any socket, oldest first. */
   unsent(): BatchedCall[] {
     const result: BatchedCall[] = [];
-    for (const pending of this.calls.values()) if (!pending.sent) result.push(pending.call);
+    for (const pending of this.#calls.values()) if (!pending.sent) result.push(pending.call);
     return result;
   }
 
   resolve(id: number, data: unknown): void {
-    const pending = this.take(id);
+    const pending = this.#take(id);
     pending?.resolve(data);
   }
 
   fail(id: number, error: RpcError | ErrorBody): void {
-    const pending = this.take(id);
+    const pending = this.#take(id);
     pending?.reject(error instanceof RpcError ? error : RpcError.from(error));
   }
 
@@ -64,7 +64,7 @@ export class PendingCalls {
    * it may or may not have run. Unsent calls keep waiting.
    */
   failSent(): void {
-    for (const [id, pending] of this.calls) {
+    for (const [id, pending] of this.#calls) {
       if (!pending.sent) continue;
       if (pending.call.key !== undefined) pending.sent = false;
       else this.fail(id, new RpcError(ErrorCode.DISCONNECTED, `connection lost while ${pending.call.path} was in flight`));
@@ -72,14 +72,14 @@ export class PendingCalls {
   }
 
   failAll(code: string, message: string, details?: unknown): void {
-    for (const id of [...this.calls.keys()]) this.fail(id, new RpcError(code, message, details));
+    for (const id of [...this.#calls.keys()]) this.fail(id, new RpcError(code, message, details));
   }
 
-  private take(id: number): PendingCall | undefined {
-    const pending = this.calls.get(id);
+  #take(id: number): PendingCall | undefined {
+    const pending = this.#calls.get(id);
     if (!pending) return undefined;
     clearTimeout(pending.timer);
-    this.calls.delete(id);
+    this.#calls.delete(id);
     return pending;
   }
 }

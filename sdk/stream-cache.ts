@@ -23,7 +23,7 @@ export type StreamHostBase = Omit<StreamHost, 'storage' | 'persistKey' | 'histor
  * @internal
  */
 export class StreamCache {
-  private readonly streams = new Map<string, { controller: StreamController<unknown>; evictTimer?: ReturnType<typeof setTimeout> }>();
+  readonly #streams = new Map<string, { controller: StreamController<unknown>; evictTimer?: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly host: StreamHostBase,
@@ -35,7 +35,7 @@ export class StreamCache {
   get<Value>(path: string, args: unknown[], options: StreamOptions): StreamStore<Value> {
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('stream: path must be a non-empty string');
     const id = `${path}\u0000${JSON.stringify(args)}\u0000${options.persist ? 'p' : ''}${options.merge ? JSON.stringify(options.merge) : ''}`;
-    const cached = this.streams.get(id);
+    const cached = this.#streams.get(id);
     if (cached) return cached.controller.store as StreamStore<Value>;
     const entry: { controller: StreamController<unknown>; evictTimer?: ReturnType<typeof setTimeout> } = {} as never;
     entry.controller = new StreamController<unknown>(
@@ -50,15 +50,15 @@ export class StreamCache {
       options.merge,
       (idle) => {
         clearTimeout(entry.evictTimer);
-        if (idle) entry.evictTimer = setTimeout(() => this.streams.delete(id), this.keepMs);
+        if (idle) entry.evictTimer = setTimeout(() => this.#streams.delete(id), this.keepMs);
       },
     );
-    this.streams.set(id, entry);
+    this.#streams.set(id, entry);
     return entry.controller.store as StreamStore<Value>;
   }
 
   /** Every live controller, for connection-wide notices. */
   forEach(visit: (controller: StreamController<unknown>) => void): void {
-    for (const { controller } of this.streams.values()) visit(controller);
+    for (const { controller } of this.#streams.values()) visit(controller);
   }
 }

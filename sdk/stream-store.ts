@@ -68,26 +68,26 @@ function isHydrationData(value: unknown): value is HydrationData {
  */
 export class StreamController<Value> implements WireSubscriber {
   readonly store: StreamStore<Value>;
-  private readonly $value: WritableAtom<Value | undefined> = atom(undefined);
-  private readonly $status = atom<StreamStatus>('loading');
-  private readonly $error = atom<RpcError | undefined>(undefined);
-  private readonly $lastSync = atom<SyncOutcome | undefined>(undefined);
-  private readonly $hasMore = atom(false);
-  private merge: MergeConfig;
-  private merger: Merger;
-  private actions: CrudActions | undefined;
-  private readonly layers = new OptimisticLayers(() => this.publish());
-  private state: unknown;
-  private hasState = false;
-  private position: Position | undefined;
-  private cursor: unknown;
-  private ref: number | undefined;
-  private awaitingBackfill = false;
-  private queued: EventEnvelope[] = [];
-  private flushScheduled = false;
-  private pendingMore: Promise<boolean> | undefined;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private restored: Promise<void> | undefined;
+  readonly #$value: WritableAtom<Value | undefined> = atom(undefined);
+  readonly #$status = atom<StreamStatus>('loading');
+  readonly #$error = atom<RpcError | undefined>(undefined);
+  readonly #$lastSync = atom<SyncOutcome | undefined>(undefined);
+  readonly #$hasMore = atom(false);
+  #merge: MergeConfig;
+  #merger: Merger;
+  #actions: CrudActions | undefined;
+  readonly #layers = new OptimisticLayers(() => this.#publish());
+  #state: unknown;
+  #hasState = false;
+  #position: Position | undefined;
+  #cursor: unknown;
+  #ref: number | undefined;
+  #awaitingBackfill = false;
+  #queued: EventEnvelope[] = [];
+  #flushScheduled = false;
+  #pendingMore: Promise<boolean> | undefined;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #restored: Promise<void> | undefined;
 
   constructor(
     readonly path: string,
@@ -96,14 +96,14 @@ export class StreamController<Value> implements WireSubscriber {
     private readonly mergeOverride: MergeConfig | undefined,
     onIdleChange: (idle: boolean) => void,
   ) {
-    this.merge = mergeOverride ?? DEFAULT_MERGE;
-    this.merger = mergerFor(this.merge);
-    const store = this.$value as unknown as StreamStore<Value>;
+    this.#merge = mergeOverride ?? DEFAULT_MERGE;
+    this.#merger = mergerFor(this.#merge);
+    const store = this.#$value as unknown as StreamStore<Value>;
     Object.assign(store, {
-      status: this.$status,
-      error: this.$error,
-      lastSync: this.$lastSync,
-      hasMore: this.$hasMore,
+      status: this.#$status,
+      error: this.#$error,
+      lastSync: this.#$lastSync,
+      hasMore: this.#$hasMore,
       loadMore: () => this.loadMore(),
       hydrate: (data: Value | HydrationData) => this.hydrate(data),
       when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
@@ -114,26 +114,26 @@ export class StreamController<Value> implements WireSubscriber {
       streamMutations(
         {
           get merger() {
-            return controller.merger;
+            return controller.#merger;
           },
           get confirmed() {
-            return controller.state;
+            return controller.#state;
           },
           get actions() {
-            return controller.actions;
+            return controller.#actions;
           },
           call: (path, args) => host.call(path, args),
         },
-        this.layers,
+        this.#layers,
         host.historyLimit,
       ),
     );
     this.store = store;
-    onMount(this.$value, () => {
+    onMount(this.#$value, () => {
       onIdleChange(false);
-      void this.start();
+      void this.#start();
       return () => {
-        this.stop();
+        this.#stop();
         onIdleChange(true);
       };
     });
@@ -142,165 +142,165 @@ export class StreamController<Value> implements WireSubscriber {
   // ---- WireSubscriber ----
 
   request(): SubscriptionRequest {
-    return { topic: this.path, stream: true, args: this.args, resume: this.position && { ...this.position } };
+    return { topic: this.path, stream: true, args: this.args, resume: this.#position && { ...this.#position } };
   }
 
   onSubscribed(ack: SubscribedFrame): void {
-    const epochChanged = this.position !== undefined && this.position.epoch !== ack.epoch;
-    if (!this.mergeOverride && ack.merge && ack.merge.strategy !== this.merge.strategy) {
-      this.merge = ack.merge;
-      this.merger = mergerFor(ack.merge);
-      this.hasState = false;
-    } else if (!this.mergeOverride && ack.merge) this.merge = ack.merge;
-    if (ack.actions) this.actions = ack.actions;
-    const hadData = this.hasState;
-    if (ack.snapshot || !this.hasState || epochChanged) {
-      this.state = this.merger.init(ack.snapshot ? ack.data : undefined);
-      this.hasState = true;
+    const epochChanged = this.#position !== undefined && this.#position.epoch !== ack.epoch;
+    if (!this.mergeOverride && ack.merge && ack.merge.strategy !== this.#merge.strategy) {
+      this.#merge = ack.merge;
+      this.#merger = mergerFor(ack.merge);
+      this.#hasState = false;
+    } else if (!this.mergeOverride && ack.merge) this.#merge = ack.merge;
+    if (ack.actions) this.#actions = ack.actions;
+    const hadData = this.#hasState;
+    if (ack.snapshot || !this.#hasState || epochChanged) {
+      this.#state = this.#merger.init(ack.snapshot ? ack.data : undefined);
+      this.#hasState = true;
       if (ack.snapshot) {
-        this.$hasMore.set(ack.hasMore === true);
-        this.cursor = ack.cursor;
+        this.#$hasMore.set(ack.hasMore === true);
+        this.#cursor = ack.cursor;
       }
     }
-    this.position = { epoch: ack.epoch, seq: ack.seq };
-    this.awaitingBackfill = false;
-    for (const event of ack.replay ?? []) this.applyInOrder(event);
-    this.$error.set(undefined);
-    this.$status.set('live');
-    this.$lastSync.set(ack.resumed ? 'recovered' : hadData ? 'reloaded' : 'loaded');
-    this.publish();
+    this.#position = { epoch: ack.epoch, seq: ack.seq };
+    this.#awaitingBackfill = false;
+    for (const event of ack.replay ?? []) this.#applyInOrder(event);
+    this.#$error.set(undefined);
+    this.#$status.set('live');
+    this.#$lastSync.set(ack.resumed ? 'recovered' : hadData ? 'reloaded' : 'loaded');
+    this.#publish();
   }
 
   onEvent(event: EventEnvelope): void {
-    if (!this.hasState || this.awaitingBackfill) return;
-    if (event.seq !== undefined && this.position) {
-      if (event.seq <= this.position.seq) return; // seen already
-      if (event.seq > this.position.seq + 1) return this.requestBackfill();
+    if (!this.#hasState || this.#awaitingBackfill) return;
+    if (event.seq !== undefined && this.#position) {
+      if (event.seq <= this.#position.seq) return; // seen already
+      if (event.seq > this.#position.seq + 1) return this.#requestBackfill();
     }
-    this.queued.push(event);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+    this.#queued.push(event);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
     // Events that arrive in the same task are applied in one pass, with one notification.
-    queueMicrotask(() => this.flush());
+    queueMicrotask(() => this.#flush());
   }
 
   onDenied(denial: DeniedFrame): void {
-    this.ref = undefined;
+    this.#ref = undefined;
     const [code, ...rest] = denial.reason.split(': ');
     const known = rest.length > 0 && /^[A-Z_]+$/.test(code!);
-    this.$error.set(new RpcError(known ? code! : ErrorCode.FORBIDDEN, known ? rest.join(': ') : denial.reason));
-    this.$status.set('error');
+    this.#$error.set(new RpcError(known ? code! : ErrorCode.FORBIDDEN, known ? rest.join(': ') : denial.reason));
+    this.#$status.set('error');
   }
 
   /** The connection dropped: the data stays, marked as catching up. */
   onDisconnected(): void {
-    if (this.ref !== undefined && this.hasState) this.$status.set('resyncing');
+    if (this.#ref !== undefined && this.#hasState) this.#$status.set('resyncing');
   }
 
   // ---- store API ----
 
   hydrate(input: Value | HydrationData): void {
-    if (this.hasState) return;
+    if (this.#hasState) return;
     if (isHydrationData(input)) {
       if (!this.mergeOverride) {
-        this.merge = input.merge;
-        this.merger = mergerFor(input.merge);
+        this.#merge = input.merge;
+        this.#merger = mergerFor(input.merge);
       }
-      this.state = this.merger.init(input.data);
-      this.position = { epoch: input.epoch, seq: input.seq };
-      this.$hasMore.set(input.hasMore);
-      this.cursor = input.cursor;
+      this.#state = this.#merger.init(input.data);
+      this.#position = { epoch: input.epoch, seq: input.seq };
+      this.#$hasMore.set(input.hasMore);
+      this.#cursor = input.cursor;
     } else {
-      this.state = this.merger.init(input);
+      this.#state = this.#merger.init(input);
     }
-    this.hasState = true;
-    this.$lastSync.set('hydrated');
-    if (this.$status.get() === 'loading') this.$status.set('resyncing');
-    this.publish();
+    this.#hasState = true;
+    this.#$lastSync.set('hydrated');
+    if (this.#$status.get() === 'loading') this.#$status.set('resyncing');
+    this.#publish();
   }
 
   loadMore(): Promise<boolean> {
-    if (!this.$hasMore.get()) return Promise.resolve(false);
-    this.pendingMore ??= this.host
-      .loadMore(this.path, this.args, this.cursor)
+    if (!this.#$hasMore.get()) return Promise.resolve(false);
+    this.#pendingMore ??= this.host
+      .loadMore(this.path, this.args, this.#cursor)
       .then((page) => {
-        if (!this.merger.appendPage) throw new RpcError(ErrorCode.INVALID_REQUEST, `a ${this.merge.strategy} stream has no pages`);
-        this.merger.appendPage(this.state, page.data);
-        this.cursor = page.cursor;
-        this.$hasMore.set(page.hasMore);
-        this.publish();
+        if (!this.#merger.appendPage) throw new RpcError(ErrorCode.INVALID_REQUEST, `a ${this.#merge.strategy} stream has no pages`);
+        this.#merger.appendPage(this.#state, page.data);
+        this.#cursor = page.cursor;
+        this.#$hasMore.set(page.hasMore);
+        this.#publish();
         return true;
       })
-      .finally(() => (this.pendingMore = undefined));
-    return this.pendingMore;
+      .finally(() => (this.#pendingMore = undefined));
+    return this.#pendingMore;
   }
 
   // ---- internals ----
 
-  private async start(): Promise<void> {
-    if (this.host.storage && !this.restored) this.restored = this.restore(this.host.storage);
-    await this.restored;
-    if (this.ref === undefined && this.$value.lc > 0) this.ref = this.host.subscribe(this);
+  async #start(): Promise<void> {
+    if (this.host.storage && !this.#restored) this.#restored = this.#restore(this.host.storage);
+    await this.#restored;
+    if (this.#ref === undefined && this.#$value.lc > 0) this.#ref = this.host.subscribe(this);
   }
 
-  private stop(): void {
-    if (this.ref !== undefined) this.host.unsubscribe(this.ref);
-    this.ref = undefined;
-    this.saveNow();
+  #stop(): void {
+    if (this.#ref !== undefined) this.host.unsubscribe(this.#ref);
+    this.#ref = undefined;
+    this.#saveNow();
   }
 
-  private async restore(storage: StreamStorage): Promise<void> {
+  async #restore(storage: StreamStorage): Promise<void> {
     const saved = await storage.get(this.host.persistKey);
-    if (!saved || this.hasState) return;
+    if (!saved || this.#hasState) return;
     this.hydrate({ ...saved, epoch: saved.position?.epoch ?? '', seq: saved.position?.seq ?? 0, hasMore: saved.hasMore } as HydrationData);
-    if (!saved.position) this.position = undefined;
-    this.$lastSync.set('restored');
+    if (!saved.position) this.#position = undefined;
+    this.#$lastSync.set('restored');
   }
 
-  private requestBackfill(): void {
-    this.awaitingBackfill = true;
-    this.$status.set('resyncing');
-    if (this.ref !== undefined) this.host.resubscribe(this.ref);
+  #requestBackfill(): void {
+    this.#awaitingBackfill = true;
+    this.#$status.set('resyncing');
+    if (this.#ref !== undefined) this.host.resubscribe(this.#ref);
   }
 
-  private applyInOrder(event: EventEnvelope): void {
-    if (event.seq !== undefined && this.position) {
-      if (event.seq <= this.position.seq) return;
-      this.position = { epoch: this.position.epoch, seq: event.seq };
+  #applyInOrder(event: EventEnvelope): void {
+    if (event.seq !== undefined && this.#position) {
+      if (event.seq <= this.#position.seq) return;
+      this.#position = { epoch: this.#position.epoch, seq: event.seq };
     }
-    this.merger.apply(this.state, event.event, event.data);
-    this.layers.noteServerEvent(event.event, event.data, this.merger);
+    this.#merger.apply(this.#state, event.event, event.data);
+    this.#layers.noteServerEvent(event.event, event.data, this.#merger);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const events = this.queued;
-    this.queued = [];
-    for (const event of events) this.applyInOrder(event);
-    if (events.length > 0) this.publish();
+  #flush(): void {
+    this.#flushScheduled = false;
+    const events = this.#queued;
+    this.#queued = [];
+    for (const event of events) this.#applyInOrder(event);
+    if (events.length > 0) this.#publish();
   }
 
-  private publish(): void {
-    if (!this.hasState) return;
-    this.$value.set(this.layers.compose(this.merger, this.state) as Value);
-    this.scheduleSave();
+  #publish(): void {
+    if (!this.#hasState) return;
+    this.#$value.set(this.#layers.compose(this.#merger, this.#state) as Value);
+    this.#scheduleSave();
   }
 
-  private scheduleSave(): void {
-    if (!this.host.storage || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+  #scheduleSave(): void {
+    if (!this.host.storage || this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => this.#saveNow(), SAVE_DELAY_MS);
   }
 
-  private saveNow(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (!this.host.storage || !this.hasState) return;
+  #saveNow(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    if (!this.host.storage || !this.#hasState) return;
     const snapshot: PersistedStream = {
-      data: this.merger.view(this.state), // the confirmed state: optimistic layers are not the server's truth
-      position: this.position,
-      merge: this.merge,
-      hasMore: this.$hasMore.get(),
-      cursor: this.cursor,
+      data: this.#merger.view(this.#state), // the confirmed state: optimistic layers are not the server's truth
+      position: this.#position,
+      merge: this.#merge,
+      hasMore: this.#$hasMore.get(),
+      cursor: this.#cursor,
     };
     void this.host.storage.set(this.host.persistKey, snapshot);
   }

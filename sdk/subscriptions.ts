@@ -29,32 +29,32 @@ interface Entry {
  * @internal
  */
 export class Subscriptions {
-  private nextRef = 1;
-  private readonly byRef = new Map<number, Entry>();
-  private readonly byTopic = new Map<string, Set<Entry>>();
+  #nextRef = 1;
+  readonly #byRef = new Map<number, Entry>();
+  readonly #byTopic = new Map<string, Set<Entry>>();
 
   add(subscriber: WireSubscriber): number {
-    const ref = this.nextRef++;
-    this.byRef.set(ref, { ref, subscriber, topic: undefined });
+    const ref = this.#nextRef++;
+    this.#byRef.set(ref, { ref, subscriber, topic: undefined });
     return ref;
   }
 
   /** Forgets the subscription; returns the topic to unsubscribe on the wire when nobody else uses it. */
   remove(ref: number): string | undefined {
-    const entry = this.byRef.get(ref);
+    const entry = this.#byRef.get(ref);
     if (!entry) return undefined;
-    this.byRef.delete(ref);
+    this.#byRef.delete(ref);
     if (entry.topic === undefined) return undefined;
-    const sharing = this.byTopic.get(entry.topic);
+    const sharing = this.#byTopic.get(entry.topic);
     sharing?.delete(entry);
     if (sharing && sharing.size > 0) return undefined;
-    this.byTopic.delete(entry.topic);
+    this.#byTopic.delete(entry.topic);
     return entry.topic;
   }
 
   /** The subscribe frame for `ref`, with its current resume position. */
   frame(ref: number): SubscribeFrame | undefined {
-    const entry = this.byRef.get(ref);
+    const entry = this.#byRef.get(ref);
     if (!entry) return undefined;
     const { topic, stream, args, resume } = entry.subscriber.request();
     const frame: SubscribeFrame = { type: 'subscribe', ref, topic, args };
@@ -64,31 +64,31 @@ export class Subscriptions {
   }
 
   frames(): SubscribeFrame[] {
-    return [...this.byRef.keys()].map((ref) => this.frame(ref)!);
+    return [...this.#byRef.keys()].map((ref) => this.frame(ref)!);
   }
 
   acknowledge(ack: SubscribedFrame): void {
-    const entry = this.byRef.get(ack.ref);
+    const entry = this.#byRef.get(ack.ref);
     if (!entry) return;
     if (entry.topic !== ack.topic) {
-      if (entry.topic !== undefined) this.byTopic.get(entry.topic)?.delete(entry);
+      if (entry.topic !== undefined) this.#byTopic.get(entry.topic)?.delete(entry);
       entry.topic = ack.topic;
-      let sharing = this.byTopic.get(ack.topic);
-      if (!sharing) this.byTopic.set(ack.topic, (sharing = new Set()));
+      let sharing = this.#byTopic.get(ack.topic);
+      if (!sharing) this.#byTopic.set(ack.topic, (sharing = new Set()));
       sharing.add(entry);
     }
     entry.subscriber.onSubscribed(ack);
   }
 
   deny(denial: DeniedFrame): void {
-    const entry = this.byRef.get(denial.ref);
+    const entry = this.#byRef.get(denial.ref);
     if (!entry) return;
     this.remove(denial.ref);
     entry.subscriber.onDenied(denial);
   }
 
   deliver(event: EventEnvelope): void {
-    const sharing = this.byTopic.get(event.topic);
+    const sharing = this.#byTopic.get(event.topic);
     if (!sharing) return;
     for (const entry of [...sharing]) entry.subscriber.onEvent(event);
   }

@@ -25,7 +25,7 @@ export interface TopicListener extends SubscribeOptions {
  */
 export class TopicListeners implements WireSubscriber {
   readonly listeners = new Set<TopicListener>();
-  private position: Position | undefined;
+  #position: Position | undefined;
 
   constructor(
     readonly topic: string,
@@ -33,19 +33,19 @@ export class TopicListeners implements WireSubscriber {
   ) {}
 
   request(): SubscriptionRequest {
-    return { topic: this.topic, stream: false, args: this.args, resume: this.position && { ...this.position } };
+    return { topic: this.topic, stream: false, args: this.args, resume: this.#position && { ...this.#position } };
   }
 
   onSubscribed(ack: SubscribedFrame): void {
-    if (!ack.resumed || this.position?.epoch !== ack.epoch) this.position = { epoch: ack.epoch, seq: ack.seq };
+    if (!ack.resumed || this.#position?.epoch !== ack.epoch) this.#position = { epoch: ack.epoch, seq: ack.seq };
     for (const listener of [...this.listeners]) safeInvoke(listener.onSubscribed, ack);
     for (const event of ack.replay ?? []) this.onEvent(event);
   }
 
   onEvent(event: EventEnvelope): void {
-    if (event.seq !== undefined && this.position) {
-      if (event.seq <= this.position.seq) return;
-      this.position = { epoch: this.position.epoch, seq: event.seq };
+    if (event.seq !== undefined && this.#position) {
+      if (event.seq <= this.#position.seq) return;
+      this.#position = { epoch: this.#position.epoch, seq: event.seq };
     }
     for (const listener of [...this.listeners]) safeInvoke(listener.onEvent, event);
   }
