@@ -25,7 +25,7 @@ import { Topics, wireTopic } from './topics';
 import { handleUpgrade } from './upgrade';
 import { uwsIsNative, warnIfUwsFallback } from './uws';
 
-export type { LiveHub, LoadedStream, CoalescedMessage } from './live-hub';
+export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
 
 /** Every socket joins this topic, so one publish tells all clients of a pressure change. */
 const PRESSURE_TOPIC = '__pressure';
@@ -56,6 +56,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const upgradeLimit = options.rateLimit?.upgradesPerIp === false ? undefined : (options.rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
   const upgradesPerIp = upgradeLimit && new KeyedBuckets(upgradeLimit.perSecond, upgradeLimit.burst);
   let connectionCounter = 0;
+  const stats = { framesIn: 0, bytesIn: 0, connectionsOpened: 0 };
 
   const publish = (topic: string, event: string, data: unknown, publishOptions?: PublishOptions) =>
     topics.publish(topic, event, data, publishOptions?.seq !== false);
@@ -189,12 +190,15 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       ),
     open(ws) {
       const data = ws.getUserData();
+      stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
       ws.subscribe(wireTopic(data.codec.name, PRESSURE_TOPIC));
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
       if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
     },
     message(ws, message) {
+      stats.framesIn++;
+      stats.bytesIn += message.byteLength;
       if (message.byteLength > settings.maxPayloadBytes) {
         ws.end(CloseCode.MESSAGE_TOO_BIG, `frame exceeds ${settings.maxPayloadBytes} bytes`);
         return;
@@ -236,6 +240,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     get pressure() {
       return sampler.snapshot;
     },
+    stats,
     onPressure: (listener) => sampler.onTransition(listener),
     publish,
     sendCoalesced(connectionId, message) {

@@ -1,6 +1,6 @@
 export { createServer, attach } from './server';
 export type { LiveServer } from './server';
-export type { LiveHub, LoadedStream, CoalescedMessage } from './live-hub';
+export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
 export type { PressureOptions, PressureSnapshot } from './pressure';
 export type { RateLimitOptions } from './rate-limit';
 export type { PresenceOptions } from './presence';

@@ -2,6 +2,13 @@ import type { MergeConfig, StreamPage } from '../protocol/frames';
 import type { PublishOptions } from './context';
 import type { PressureSnapshot } from './pressure';
 
+/** Traffic counters of a hub. */
+export interface HubStats {
+  framesIn: number;
+  bytesIn: number;
+  connectionsOpened: number;
+}
+
 /** A message for {@link LiveHub.sendCoalesced}: `key` decides what replaces what. */
 export interface CoalescedMessage {
   key: string;
@@ -18,6 +25,8 @@ export interface LiveHub {
   readonly uwsNative: boolean;
   /** Open connections. */
   readonly connectionCount: number;
+  /** Counters since start: frames and bytes received, connections accepted. */
+  readonly stats: Readonly<HubStats>;
   /** The last pressure sample; a property read, safe in hot paths. */
   readonly pressure: PressureSnapshot;
   /** Called when the pressure reason changes (not on every sample). Returns the unsubscriber. */

@@ -49,6 +49,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     get pressure() {
       return hub.pressure;
     },
+    stats: hub.stats,
     onPressure: hub.onPressure,
     publish: hub.publish,
     sendCoalesced: hub.sendCoalesced,

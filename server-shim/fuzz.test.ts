@@ -1,0 +1,156 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { jsonCodec } from '../protocol/json-codec';
+import { msgpackCodec } from '../protocol/msgpack-codec';
+import type { Context } from './context';
+import { stream } from './stream-definition';
+import { closeAll, connectClient, startServer, waitFor } from './test-support/harness';
+
+afterEach(closeAll);
+
+const FRAMES_PER_CODEC = 50_000; // 100k in all
+const SEED = 20261122;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Frames a hostile or broken client might send: valid shapes with wrong fields, junk, hostile keys. */
+function hostileFrames(): fc.Arbitrary<unknown> {
+  const anyValue = fc.anything({ maxDepth: 4, withNullPrototype: true, withObjectString: true });
+  const topic = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__presence:x', '__proto__', 'constructor', 'healthy', ''));
+  const hostileKeys = fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}');
+  return fc.oneof(
+    anyValue,
+    fc.record({ type: fc.constantFrom('call', 'batch', 'subscribe', 'unsubscribe', 'ping', 'publish', 'nonsense'), id: anyValue, path: anyValue, args: anyValue, key: anyValue }),
+    fc.record({ type: fc.constant('call'), id: fc.nat(), path: fc.constantFrom('echo', 'boom', 'slow', 'nope', '__stream/more', 'todos'), args: fc.array(anyValue, { maxLength: 3 }) }),
+    fc.record({ type: fc.constant('subscribe'), ref: fc.nat(), topic, stream: fc.boolean(), args: fc.array(anyValue, { maxLength: 2 }), resume: fc.option(fc.record({ epoch: fc.string(), seq: fc.integer() })) }),
+    fc.record({ type: fc.constant('batch'), calls: fc.array(fc.record({ id: fc.nat(), path: fc.constantFrom('echo', 'boom'), args: fc.array(anyValue, { maxLength: 2 }) }), { maxLength: 60 }) }),
+    hostileKeys.map((json) => ({ type: 'call', id: 1, path: 'echo', args: [JSON.parse(json)] })),
+    fc.integer({ min: 1, max: 400 }).map((depth) => ({ type: 'call', id: 2, path: 'echo', args: [JSON.parse('['.repeat(depth) + ']'.repeat(depth))] })),
+  );
+}
+
+/** A frame encoded by `codec` as a client would (JSON now and then with a raw `__proto__` key spliced in). */
+function encodeFrame(codecName: 'json' | 'msgpack', frame: unknown, variant: number): string | Uint8Array {
+  const codec = codecName === 'json' ? jsonCodec : msgpackCodec;
+  let encoded: string | Uint8Array | undefined;
+  try {
+    encoded = codec.encode(frame) ?? 'null'; // JSON.stringify(undefined) is undefined
+  } catch {
+    encoded = codec.encode({ type: 'unencodable' }); // BigInt and the like
+  }
+  const text = String(encoded);
+  return codecName === 'json' && variant % 7 === 0 && text.startsWith('{"') ? `{"__proto__":{"x":1},${text.slice(1)}` : encoded;
+}
+
+/** Bytes no codec should accept as they are: truncated, bit-flipped, or over the size limit. */
+function corrupt(encoded: string | Uint8Array, variant: number): Buffer {
+  const bytes = Buffer.from(encoded as Uint8Array);
+  switch (variant % 3) {
+    case 0:
+      return bytes.subarray(0, Math.max(1, bytes.length >> 1));
+    case 1: {
+      const copy = Buffer.from(bytes);
+      copy[copy.length >> 1]! ^= 0xff;
+      return copy;
+    }
+    default:
+      return Buffer.alloc(70_000, 0x5b); // '[' × 70k: oversize, and would nest absurdly deep
+  }
+}
+
+function openFuzzSocket(url: string, protocol: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, protocol);
+    socket.on('error', () => {});
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', () => reject(new Error('upgrade refused')));
+  });
+}
+
+describe('hostile input', () => {
+  it('survives 100k random and mutated frames in JSON and msgpack; a healthy client keeps every event in order', { timeout: 120_000 }, async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const server = await startServer({
+        // A logger that keeps nothing: the handler bugs below are logged 10k times.
+        logger: { info() {}, debug() {}, warn() {}, error() {} },
+        maxPayloadBytes: 64 * 1024,
+        rateLimit: { calls: false, upgradesPerIp: false },
+        api: {
+          echo: (_ctx: Context, value: unknown) => value,
+          boom: () => {
+            throw new Error('handler bug');
+          },
+          slow: async () => new Promise((resolve) => setTimeout(resolve, 5)),
+          todos: stream('todos', () => []),
+        },
+      });
+      const healthy = connectClient(server.url);
+      const seqs: number[] = [];
+      healthy.subscribe('healthy', (event) => seqs.push(event.seq!));
+      await waitFor(() => healthy.status.get().state === 'open');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      let published = 0;
+      const publisher = setInterval(() => {
+        server.publish('healthy', 'tick', { n: ++published });
+      }, 2);
+
+      collectGarbage();
+      const heapBefore = process.memoryUsage().heapUsed;
+      // Phase 1: well-encoded but hostile frames, the bulk, on one socket per codec (they never
+      // justify closing it). Phase 2: corrupted bytes, each on its own socket, since the shim
+      // closes a socket (1007, 1009) at the first one. Every loop is bounded.
+      const framesBefore = server.stats.framesIn;
+      let closes = 0;
+      for (const codecName of ['json', 'msgpack'] as const) {
+        const protocol = `wirestore.v1.${codecName}`;
+        const frames = fc.sample(hostileFrames(), { numRuns: FRAMES_PER_CODEC / 5, seed: SEED });
+        const phaseOneCloses: number[] = [];
+        const open = async () => {
+          const opened = await openFuzzSocket(server.url, protocol);
+          opened.on('close', (code) => phaseOneCloses.push(code));
+          return opened;
+        };
+        let socket = await open();
+        for (let i = 0; i < FRAMES_PER_CODEC; i++) {
+          if (socket.readyState !== WebSocket.OPEN) socket = await open();
+          socket.send(encodeFrame(codecName, frames[i % frames.length], i));
+          if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        socket.terminate();
+        expect(phaseOneCloses).toEqual([]); // well-encoded frames, however hostile, never cost the connection
+        for (let i = 0; i < 150; i++) {
+          const victim = await openFuzzSocket(server.url, protocol);
+          const closed = new Promise<number>((resolve) => victim.once('close', resolve));
+          victim.send(corrupt(encodeFrame(codecName, frames[i], i), i));
+          const code = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(0), 100))]);
+          if (code === 1007 || code === 1009) closes++;
+          victim.terminate();
+        }
+      }
+      await waitFor(() => server.stats.framesIn - framesBefore >= 2 * FRAMES_PER_CODEC, 15_000);
+      expect(closes).toBeGreaterThan(150); // most corruptions are refused outright (a bit flip inside a string can still decode)
+
+      clearInterval(publisher);
+      await waitFor(() => seqs.length === published, 10_000);
+      expect(seqs).toEqual(Array.from({ length: published }, (_, i) => i + 1)); // every event, in order
+      expect(healthy.status.get().state).toBe('open');
+      expect(await healthy.call('echo', 'still fine')).toBe('still fine');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      collectGarbage();
+      const heapGrowthMB = (process.memoryUsage().heapUsed - heapBefore) / (1024 * 1024);
+      expect(heapGrowthMB).toBeLessThan(32);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
