@@ -10,7 +10,8 @@ const target = subscriberCount * expectedPerSubscriber;
 let counting = false;
 let count = 0;
 let firstAt = 0n;
-const framesBeforeReady = kind === 'shim' ? 2 : 0; // shim: hello + subscribed
+const isShim = kind.startsWith('shim');
+const framesBeforeReady = isShim ? 2 : 0; // shim: hello + subscribed
 
 function finish() {
   const elapsedMs = Number(process.hrtime.bigint() - firstAt) / 1e6;
@@ -25,7 +26,7 @@ async function open() {
   if (framesBeforeReady === 0) resolveReady();
   const wire = await connectWire({
     port,
-    protocol: kind === 'shim' ? 'wirestore.v1.json' : undefined,
+    protocol: isShim ? 'wirestore.v1.json' : undefined,
     onFrame(opcode) {
       if (opcode !== 1 && opcode !== 2) return;
       if (!counting) {
@@ -36,7 +37,7 @@ async function open() {
       if (++count === target) finish();
     },
   });
-  if (kind === 'shim') wire.sendText(JSON.stringify({ type: 'subscribe', topic: 'bench' }));
+  if (isShim) wire.sendText(JSON.stringify({ type: 'subscribe', ref: 1, topic: 'bench' }));
   await ready;
   sockets.push(wire);
 }

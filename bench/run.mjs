@@ -97,6 +97,10 @@ if (!only || only === 'fanout') {
     report(`fanout_${setup.subscribers}_delivered`, 'msg/s', pick((s) => s.rate));
     report(`fanout_${setup.subscribers}_server_cpu_per_delivery`, 'ns', pick((s) => s.cpuNsPerDelivery), { digits: 1 });
   }
+  // The same 1000-subscriber fan-out with presence tracked and pressure sampled 10× a second.
+  const withServices = await compare((kind) => fanout(kind === 'shim' ? 'shim-presence' : kind, FANOUT[1]));
+  report('fanout_1000_with_presence_and_pressure_delivered', 'msg/s', withServices((s) => s.rate));
+  report('fanout_1000_with_presence_and_pressure_server_cpu_per_delivery', 'ns', withServices((s) => s.cpuNsPerDelivery), { digits: 1 });
 }
 if (!only || only === 'rtt') {
   // Two baselines: a raw uWS echo (the bytes go straight back), and a raw uWS handler that does

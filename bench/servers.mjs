@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { createServer } from '../dist/server.js';
 
-const kind = process.argv[2]; // 'shim' | 'raw' | 'raw-json'
+const kind = process.argv[2]; // 'shim' | 'shim-presence' | 'raw' | 'raw-json'
 const uws = createRequire(import.meta.url)('uWebSockets.js');
 const BACKPRESSURE = 256 * 1024 * 1024; // never drop: the benchmark counts every delivery
 const TOPIC = 'bench';
@@ -13,11 +13,13 @@ const payloadFor = (i) => ({ i, x: 120.5, y: 64.25, who: 'bench-user' });
 
 let publish;
 let port;
-if (kind === 'shim') {
+if (kind.startsWith('shim')) {
   const server = createServer({
     api: { echo: (_ctx, value) => value },
     maxBackpressureBytes: BACKPRESSURE,
     logger: { ...console, debug() {} },
+    // shim-presence: presence tracked on the benchmark topic, pressure sampled 10× a second.
+    ...(kind === 'shim-presence' && { presence: { topics: (topic) => topic === TOPIC }, pressure: { sampleIntervalMs: 100 } }),
   });
   port = await server.listen(0, '127.0.0.1');
   publish = (i) => server.publish(TOPIC, 'tick', payloadFor(i));

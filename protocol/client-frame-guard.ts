@@ -97,6 +97,9 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
       return { kind: 'frame', frame: { type: 'unsubscribe', topic: raw.topic } };
     case 'ping':
       return { kind: 'frame', frame: { type: 'ping' } };
+    case 'ack':
+      if (!isCallId(raw.batch)) return { kind: 'invalid', id: null, message: 'ack.batch must be a non-negative integer' };
+      return { kind: 'frame', frame: { type: 'ack', batch: raw.batch } };
     case 'publish':
       if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.topic must be a non-empty string' };
       if (!isName(raw.event, MAX_PATH_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.event must be a non-empty string' };

@@ -91,7 +91,13 @@ export interface PublishFrame {
   data: unknown;
 }
 
-export type ClientFrame = CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame | PublishFrame;
+/** The client received coalesced batch `batch`: the server may send the next window. */
+export interface AckFrame {
+  type: 'ack';
+  batch: number;
+}
+
+export type ClientFrame = CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame | PublishFrame | AckFrame;
 
 // ---- server → client ----
 
@@ -174,9 +180,14 @@ export interface PongFrame {
   type: 'pong';
 }
 
-/** After a flush of coalesced sends: per topic, how many values were replaced before they went out. */
+/**
+ * Ends each flush of coalesced sends. The client answers with `ack` for `batch`: coalesced data
+ * in flight is bounded by that window, not by kernel buffers, so the newest value is never stuck
+ * behind megabytes of stale ones. `superseded`: per topic, values replaced before they went out.
+ */
 export interface CoalescedFrame {
   type: 'coalesced';
+  batch: number;
   superseded: Record<string, number>;
 }
 

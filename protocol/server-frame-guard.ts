@@ -37,7 +37,7 @@ export function readServerFrame(raw: unknown): ServerFrame | undefined {
     case 'pong':
       return raw as unknown as ServerFrame;
     case 'coalesced':
-      return isRecord(raw.superseded) ? (raw as unknown as ServerFrame) : undefined;
+      return typeof raw.batch === 'number' && isRecord(raw.superseded) ? (raw as unknown as ServerFrame) : undefined;
     default:
       return undefined;
   }

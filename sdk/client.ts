@@ -79,6 +79,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       case 'pressure':
         return $pressure.set({ active: frame.active, reason: frame.reason });
       case 'coalesced': {
+        connection.send({ type: 'ack', batch: frame.batch }); // lets the server send the next window
         const totals = { ...$coalesced.get() };
         for (const [topic, count] of Object.entries(frame.superseded)) {
           if (typeof count === 'number') Object.defineProperty(totals, topic, { value: (totals[topic] ?? 0) + count, enumerable: true, writable: true, configurable: true });

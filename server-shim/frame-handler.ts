@@ -3,6 +3,7 @@ import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-fra
 import { ErrorCode } from '../protocol/error-codes';
 import type { BatchedCall, BatchFrame, PublishFrame } from '../protocol/frames';
 import { checkStructure, isRecord } from '../protocol/structure';
+import type { Coalescer } from './coalescer';
 import type { Context } from './context';
 import type { Logger } from './options';
 import type { RpcDispatcher } from './rpc-dispatch';
@@ -17,6 +18,7 @@ export interface FrameHandlerDeps {
   dispatcher: RpcDispatcher;
   flow: SubscribeFlow;
   topics: Topics;
+  coalescer: Coalescer;
   canPublish: ((ctx: Context<never>, topic: string, event: string, data: unknown) => boolean | Promise<boolean>) | undefined;
   logger: Logger;
   debug: boolean;
@@ -68,6 +70,8 @@ export class FrameHandler {
         return void sendFrame(ws, { type: 'pong' });
       case 'publish':
         return this.inBackground(this.clientPublish(ws, frame));
+      case 'ack':
+        return this.deps.coalescer.ack(ws, frame.batch);
     }
   }
 

@@ -45,7 +45,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const replay = new ReplayBuffer(options.replay);
   const topics = new Topics(app, [...codecs.values()], replay);
   const sockets = new Map<string, LiveSocket>();
-  const coalescer = new Coalescer(settings.coalesceHighWaterBytes);
+  const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   const timing = new PublishTiming();
   const limits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,
@@ -119,6 +119,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     dispatcher,
     flow,
     topics,
+    coalescer,
     canPublish: options.canPublish as never,
     logger,
     debug: options.debug ?? false,

@@ -49,6 +49,8 @@ export interface HubOptions<User = unknown> {
   maxBackpressureBytes?: number;
   /** Coalesced sends hold back while a socket has more than this buffered. Default 16 KiB. */
   coalesceHighWaterBytes?: number;
+  /** Coalesced bytes in flight (sent, not yet acknowledged by the client) per connection. Default 16 KiB. */
+  coalesceWindowBytes?: number;
   /** The pressure signal: thresholds and sampling interval. */
   pressure?: PressureOptions;
   /** Per-connection call limits and per-IP upgrade limits. */
@@ -83,4 +85,5 @@ export const HUB_DEFAULTS = {
   idleTimeoutSeconds: 120,
   maxBackpressureBytes: 1024 * 1024,
   coalesceHighWaterBytes: 16 * 1024,
+  coalesceWindowBytes: 16 * 1024,
 } as const;
