@@ -42,7 +42,10 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
 
   const codecs = new Map<string, Codec>([jsonCodec, msgpackCodec, ...(options.codecs ?? [])].map((codec) => [codec.name, codec]));
   const epoch = randomUUID();
-  const replay = new ReplayBuffer(options.replay);
+  // A clock read on every publish would cost more than the rest of the replay bookkeeping; the
+  // buffer's age limit only needs it to within the watchdog's 100 ms tick.
+  let coarseNow = Date.now();
+  const replay = new ReplayBuffer(options.replay, () => coarseNow);
   const topics = new Topics(app, [...codecs.values()], replay);
   const sockets = new Map<string, LiveSocket>();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
@@ -149,6 +152,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   // A socket whose send buffer passed the limit is closed with 4008: its client reconnects and
   // resumes from the replay buffer. uWS itself cuts at 4× the limit, between two sweeps.
   const watchdog = setInterval(() => {
+    coarseNow = Date.now();
     for (const ws of sockets.values()) {
       if (ws.getBufferedAmount() > settings.maxBackpressureBytes) ws.end(CloseCode.SLOW_CONSUMER, 'slow consumer');
     }
@@ -193,6 +197,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const data = ws.getUserData();
       stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
+      topics.countConnection(data.codec, 1);
       ws.subscribe(wireTopic(data.codec.name, PRESSURE_TOPIC));
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
       if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
@@ -218,6 +223,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const data = ws.getUserData();
       data.closed = true;
       sockets.delete(data.connectionId);
+      topics.countConnection(data.codec, -1);
       topics.leaveAll(ws);
     },
   });

@@ -28,6 +28,8 @@ export class Topics {
   publishCount = 0;
   /** Subscriptions over all connections. */
   subscriptionCount = 0;
+  /** Open connections per codec (same order as `codecs`): a codec nobody uses costs no lookup. */
+  private readonly codecConnections: number[];
   /** Told of every join and leave (presence). */
   onMembership: (ws: LiveSocket, topic: string, joined: boolean) => void = () => {};
 
@@ -35,7 +37,15 @@ export class Topics {
     private readonly app: TemplatedApp,
     private readonly codecs: readonly Codec[],
     private readonly replay: ReplayBuffer,
-  ) {}
+  ) {
+    this.codecConnections = codecs.map(() => 0);
+  }
+
+  /** A connection using `codec` opened (+1) or closed (-1). */
+  countConnection(codec: Codec, delta: 1 | -1): void {
+    const index = this.codecs.indexOf(codec);
+    if (index >= 0) this.codecConnections[index]! += delta;
+  }
 
   /** The last seq stamped on `topic` (0 before the first publish). */
   currentSeq(topic: string): number {
@@ -82,6 +92,7 @@ export class Topics {
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
     if (stampSeq) this.replay.record(topic, event, data, state.seq);
     for (let i = 0; i < this.codecs.length; i++) {
+      if (this.codecConnections[i] === 0) continue;
       const target = state.wireNames[i]!;
       if (this.app.numSubscribers(target) === 0) continue;
       const payload = this.codecs[i]!.encode(envelope);
