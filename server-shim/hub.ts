@@ -197,7 +197,6 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const data = ws.getUserData();
       stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
-      topics.countConnection(data.codec, 1);
       ws.subscribe(wireTopic(data.codec.name, PRESSURE_TOPIC));
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
       if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
@@ -223,7 +222,6 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const data = ws.getUserData();
       data.closed = true;
       sockets.delete(data.connectionId);
-      topics.countConnection(data.codec, -1);
       topics.leaveAll(ws);
     },
   });

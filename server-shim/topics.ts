@@ -18,6 +18,8 @@ interface TopicState {
   seq: number;
   /** The uWS topic per codec, in `codecs` order; built once, not on every publish. */
   wireNames: string[];
+  /** Subscribers per codec, in `codecs` order: publish asks uWS nothing it can count here. */
+  subscribers: number[];
 }
 
 /** Per-topic sequence numbers, encode-once publishing, and who is subscribed. @internal */
@@ -28,8 +30,6 @@ export class Topics {
   publishCount = 0;
   /** Subscriptions over all connections. */
   subscriptionCount = 0;
-  /** Open connections per codec (same order as `codecs`): a codec nobody uses costs no lookup. */
-  private readonly codecConnections: number[];
   /** Told of every join and leave (presence). */
   onMembership: (ws: LiveSocket, topic: string, joined: boolean) => void = () => {};
 
@@ -37,15 +37,7 @@ export class Topics {
     private readonly app: TemplatedApp,
     private readonly codecs: readonly Codec[],
     private readonly replay: ReplayBuffer,
-  ) {
-    this.codecConnections = codecs.map(() => 0);
-  }
-
-  /** A connection using `codec` opened (+1) or closed (-1). */
-  countConnection(codec: Codec, delta: 1 | -1): void {
-    const index = this.codecs.indexOf(codec);
-    if (index >= 0) this.codecConnections[index]! += delta;
-  }
+  ) {}
 
   /** The last seq stamped on `topic` (0 before the first publish). */
   currentSeq(topic: string): number {
@@ -58,6 +50,7 @@ export class Topics {
     if (data.topics.has(topic)) return;
     ws.subscribe(wireTopic(data.codec.name, topic));
     data.topics.add(topic);
+    this.stateOf(topic).subscribers[this.codecs.indexOf(data.codec)]! += 1;
     let members = this.members.get(topic);
     if (!members) this.members.set(topic, (members = new Set()));
     members.add(ws);
@@ -69,6 +62,7 @@ export class Topics {
     const data = ws.getUserData();
     if (!data.topics.delete(topic)) return;
     if (socketOpen) ws.unsubscribe(wireTopic(data.codec.name, topic));
+    this.stateOf(topic).subscribers[this.codecs.indexOf(data.codec)]! -= 1;
     const members = this.members.get(topic);
     members?.delete(ws);
     if (members?.size === 0) this.members.delete(topic);
@@ -92,11 +86,9 @@ export class Topics {
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
     if (stampSeq) this.replay.record(topic, event, data, state.seq);
     for (let i = 0; i < this.codecs.length; i++) {
-      if (this.codecConnections[i] === 0) continue;
-      const target = state.wireNames[i]!;
-      if (this.app.numSubscribers(target) === 0) continue;
+      if (state.subscribers[i] === 0) continue;
       const payload = this.codecs[i]!.encode(envelope);
-      this.app.publish(target, payload, typeof payload !== 'string');
+      this.app.publish(state.wireNames[i]!, payload, typeof payload !== 'string');
     }
     return envelope.seq;
   }
@@ -104,7 +96,7 @@ export class Topics {
   private stateOf(topic: string): TopicState {
     let state = this.topics.get(topic);
     if (!state) {
-      state = { seq: 0, wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)) };
+      state = { seq: 0, wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)), subscribers: this.codecs.map(() => 0) };
       this.topics.set(topic, state);
     }
     return state;
