@@ -11,6 +11,12 @@ export interface IdempotencyOptions {
   maxAgeMs?: number;
   /** Which users share a window. Default: `user.id` when there is one, else one shared scope. */
   scopeOf?: (user: unknown) => string;
+  /**
+   * Results larger than this (encoded) are not kept: a repeat runs the handler again. Every call
+   * is keyed by default, reads included, and a window of large read results would hold a lot of
+   * memory; writes rarely answer with that much. Default 64 KiB.
+   */
+  maxResultBytes?: number;
 }
 
 interface Remembered {
@@ -36,6 +42,7 @@ export class IdempotencyWindow {
   private readonly maxKeys: number;
   private readonly maxAgeMs: number;
   readonly scopeOf: (user: unknown) => string;
+  readonly maxResultBytes: number;
 
   constructor(
     options: IdempotencyOptions = {},
@@ -44,6 +51,13 @@ export class IdempotencyWindow {
     this.maxKeys = Math.max(0, options.maxKeysPerUser ?? 1000);
     this.maxAgeMs = Math.max(0, options.maxAgeMs ?? 600_000);
     this.scopeOf = options.scopeOf ?? defaultScope;
+    this.maxResultBytes = options.maxResultBytes ?? 64 * 1024;
+  }
+
+  /** Forgets a key whose result was too large to keep (see `maxResultBytes`). */
+  forget(scope: string, key: string): void {
+    const remembered = this.scopes.get(scope)?.get(key);
+    if (remembered && !(remembered.outcome instanceof Promise)) this.scopes.get(scope)!.delete(key);
   }
 
   get enabled(): boolean {

@@ -26,13 +26,16 @@ export class RpcDispatcher {
   /** Returns a promise only when the outcome was not ready at once. */
   run(ws: LiveSocket, call: BatchedCall): void | Promise<void> {
     const data = ws.getUserData();
-    const outcome =
-      call.key !== undefined && this.idempotency.enabled
-        ? this.idempotency.run(this.idempotency.scopeOf(data.user), call.key, call.path, () => this.execute(data.ctx, call))
-        : this.execute(data.ctx, call);
-    if (!(outcome instanceof Promise)) return this.reply(ws, call, outcome);
+    const windowed = call.key !== undefined && this.idempotency.enabled;
+    const scope = windowed ? this.idempotency.scopeOf(data.user) : '';
+    const outcome = windowed ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(data.ctx, call)) : this.execute(data.ctx, call);
+    const answer = (settled: Outcome) => {
+      const bytes = this.reply(ws, call, settled);
+      if (windowed && bytes > this.idempotency.maxResultBytes) this.idempotency.forget(scope, call.key!);
+    };
+    if (!(outcome instanceof Promise)) return answer(outcome);
     return outcome.then((settled) => {
-      if (!ws.getUserData().closed) ws.cork(() => this.reply(ws, call, settled));
+      if (!ws.getUserData().closed) ws.cork(() => answer(settled));
     });
   }
 
@@ -56,13 +59,22 @@ export class RpcDispatcher {
     );
   }
 
-  private reply(ws: LiveSocket, call: BatchedCall, outcome: Outcome): void {
-    if (!outcome.ok) return this.replyError(ws, call.id, outcome.error);
+  /** Sends the outcome; returns the bytes of the result frame (0 for errors). */
+  private reply(ws: LiveSocket, call: BatchedCall, outcome: Outcome): number {
+    if (!outcome.ok) {
+      this.replyError(ws, call.id, outcome.error);
+      return 0;
+    }
+    const data = ws.getUserData();
+    if (data.closed) return 0;
     try {
-      sendFrame(ws, { type: 'result', id: call.id, data: outcome.data });
+      const payload = data.codec.encode({ type: 'result', id: call.id, data: outcome.data });
+      ws.send(payload, typeof payload !== 'string');
+      return typeof payload === 'string' ? payload.length : payload.byteLength;
     } catch (error) {
       this.logger.error(`[wirestore] the result of ${call.path} could not be encoded:`, error);
       this.replyError(ws, call.id, { code: ErrorCode.INTERNAL_ERROR, message: 'the result could not be encoded' });
+      return 0;
     }
   }
 

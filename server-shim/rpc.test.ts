@@ -70,6 +70,15 @@ describe('exactly once', () => {
     expect(await client.callWith({ idempotent: false }, 'count')).toBe(3);
   });
 
+  it('does not keep large results: a repeat of a big read runs again instead of holding megabytes', async () => {
+    let runs = 0;
+    const server = await startServer({ api: { big: () => (runs++, 'x'.repeat(100_000)) }, idempotency: { maxResultBytes: 10_000 } });
+    const client = connectClient(server.url);
+    await client.callWith({ idempotencyKey: 'big' }, 'big');
+    await client.callWith({ idempotencyKey: 'big', fresh: true }, 'big');
+    expect(runs).toBe(2);
+  });
+
   it('keeps the window bounded by count', async () => {
     let runs = 0;
     const server = await startServer({ api: { count: () => ++runs }, idempotency: { maxKeysPerUser: 2 } });
