@@ -18,8 +18,7 @@ const typescriptPlugin = () =>
     noEmitOnError: true,
   });
 
-const isExternalForNpm = (id) =>
-  /^(nanostores|msgpackr|uWebSockets\.js)(\/|$)/.test(id) || id.startsWith('node:');
+const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js)(\/|$)/.test(id) || id.startsWith('node:');
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [

@@ -126,7 +126,13 @@ async function run(mode) {
   await shim.close();
   ages.sort((a, b) => a - b);
   const wire_ = mode === 'plain' ? { frames: queuedFrames, bytes: queuedBytes } : { frames, bytes };
-  return { ...wire_, produced: n, converged: mode === 'plain' || converged, drainMs: Date.now() - producedAt, medianAgeMs: ages[ages.length >> 1] ?? 0 };
+  return {
+    ...wire_,
+    produced: n,
+    converged: mode === 'plain' || converged,
+    drainMs: Date.now() - producedAt,
+    medianAgeMs: ages[ages.length >> 1] ?? 0,
+  };
 }
 
 const plain = await run('plain');
@@ -137,4 +143,5 @@ line('slow_consumer_bytes', 'bytes', coalesced.bytes, plain.bytes);
 line('slow_consumer_frames', 'frames', coalesced.frames, plain.frames);
 line('slow_consumer_median_age_of_newest', 'ms', coalesced.medianAgeMs, plain.medianAgeMs);
 console.log(JSON.stringify({ bench: 'slow_consumer_coalesced_time_to_latest_after_stop', value: coalesced.drainMs, unit: 'ms' }));
-if (!plain.converged || !coalesced.converged) console.error('warning: a run did not converge within the drain timeout', { plain, coalesced });
+if (!plain.converged || !coalesced.converged)
+  console.error('warning: a run did not converge within the drain timeout', { plain, coalesced });

@@ -47,8 +47,18 @@ function runNaive(initial, makeEvent, keyField) {
 
 // Keys are spread over the whole store (7919 is prime) so no cache favours small sizes.
 const scenarios = [
-  { name: 'crud_update', config: { strategy: 'crud', key: 'id' }, key: 'id', event: (n) => (i) => ['updated', { id: (i * 7919) % n, text: `edit ${i}` }] },
-  { name: 'crud_insert', config: { strategy: 'crud', key: 'id' }, key: 'id', event: (n) => (i) => ['created', { id: n + i, text: `new ${i}` }] },
+  {
+    name: 'crud_update',
+    config: { strategy: 'crud', key: 'id' },
+    key: 'id',
+    event: (n) => (i) => ['updated', { id: (i * 7919) % n, text: `edit ${i}` }],
+  },
+  {
+    name: 'crud_insert',
+    config: { strategy: 'crud', key: 'id' },
+    key: 'id',
+    event: (n) => (i) => ['created', { id: n + i, text: `new ${i}` }],
+  },
   {
     name: 'crud_delete',
     config: { strategy: 'crud', key: 'id' },
@@ -56,13 +66,31 @@ const scenarios = [
     // Delete, then put back, so the store keeps its size while deleting all along.
     event: (n) => (i) => (i % 2 === 0 ? ['deleted', { id: (i * 7919) % n }] : ['created', { id: ((i - 1) * 7919) % n, text: 'back' }]),
   },
-  { name: 'presence_join', config: { strategy: 'presence' }, key: 'key', event: (n) => (i) => ['join', { key: `user ${(i * 7919) % n}`, seen: i }] },
-  { name: 'cursor_update', config: { strategy: 'cursor' }, key: 'key', event: (n) => (i) => ['update', { key: `user ${(i * 7919) % n}`, x: i, y: i }] },
+  {
+    name: 'presence_join',
+    config: { strategy: 'presence' },
+    key: 'key',
+    event: (n) => (i) => ['join', { key: `user ${(i * 7919) % n}`, seen: i }],
+  },
+  {
+    name: 'cursor_update',
+    config: { strategy: 'cursor' },
+    key: 'key',
+    event: (n) => (i) => ['update', { key: `user ${(i * 7919) % n}`, x: i, y: i }],
+  },
   { name: 'latest', config: { strategy: 'latest', max: 0 }, key: 'id', event: () => (i) => ['message', { id: i }] },
 ];
 
 const line = (bench, value, baseline) =>
-  console.log(JSON.stringify({ bench, value: Math.round(value), unit: 'events/s', baseline: Math.round(baseline), ratio: Number((value / baseline).toFixed(3)) }));
+  console.log(
+    JSON.stringify({
+      bench,
+      value: Math.round(value),
+      unit: 'events/s',
+      baseline: Math.round(baseline),
+      ratio: Number((value / baseline).toFixed(3)),
+    }),
+  );
 
 for (const scenario of scenarios) {
   let applyAt1k;
@@ -76,7 +104,8 @@ for (const scenario of scenarios) {
     applyAt1k ??= apply;
     line(`merge_${scenario.name}_${n}_apply`, apply, applyAt1k);
     const pass = run(...fresh(), scenario.event(n), true);
-    if (scenario.name !== 'latest' && n <= 10_000) line(`merge_${scenario.name}_${n}_pass_vs_naive`, pass, runNaive(rows(n), scenario.event(n), scenario.key));
+    if (scenario.name !== 'latest' && n <= 10_000)
+      line(`merge_${scenario.name}_${n}_pass_vs_naive`, pass, runNaive(rows(n), scenario.event(n), scenario.key));
     else line(`merge_${scenario.name}_${n}_pass`, pass, apply);
   }
 }

@@ -94,20 +94,58 @@ const only = process.env.BENCH_ONLY; // 'fanout' or 'rtt' to run one group
 if (!only || only === 'fanout') {
   for (const setup of FANOUT) {
     const pick = await compare((kind) => fanout(kind, setup));
-    report(`fanout_${setup.subscribers}_delivered`, 'msg/s', pick((s) => s.rate));
-    report(`fanout_${setup.subscribers}_server_cpu_per_delivery`, 'ns', pick((s) => s.cpuNsPerDelivery), { digits: 1 });
+    report(
+      `fanout_${setup.subscribers}_delivered`,
+      'msg/s',
+      pick((s) => s.rate),
+    );
+    report(
+      `fanout_${setup.subscribers}_server_cpu_per_delivery`,
+      'ns',
+      pick((s) => s.cpuNsPerDelivery),
+      { digits: 1 },
+    );
   }
   // The same 1000-subscriber fan-out with presence tracked and pressure sampled 10× a second.
   const withServices = await compare((kind) => fanout(kind === 'shim' ? 'shim-presence' : kind, FANOUT[1]));
-  report('fanout_1000_with_presence_and_pressure_delivered', 'msg/s', withServices((s) => s.rate));
-  report('fanout_1000_with_presence_and_pressure_server_cpu_per_delivery', 'ns', withServices((s) => s.cpuNsPerDelivery), { digits: 1 });
+  report(
+    'fanout_1000_with_presence_and_pressure_delivered',
+    'msg/s',
+    withServices((s) => s.rate),
+  );
+  report(
+    'fanout_1000_with_presence_and_pressure_server_cpu_per_delivery',
+    'ns',
+    withServices((s) => s.cpuNsPerDelivery),
+    { digits: 1 },
+  );
 }
 if (!only || only === 'rtt') {
   // Two baselines: a raw uWS echo (the bytes go straight back), and a raw uWS handler that does
   // the least any JSON RPC server does (JSON.parse the call, JSON.stringify the reply).
   const rtt = await compare(roundTrip, ['raw', 'raw-json', 'shim']);
-  report('rpc_round_trip_p50', 'µs', rtt((s) => s.p50Micros), { digits: 1 });
-  report('rpc_round_trip_p99', 'µs', rtt((s) => s.p99Micros), { digits: 1 });
-  report('rpc_round_trip_p50_vs_raw_json', 'µs', rtt((s) => s.p50Micros), { baseline: 'raw-json', digits: 1 });
-  report('rpc_round_trip_p99_vs_raw_json', 'µs', rtt((s) => s.p99Micros), { baseline: 'raw-json', digits: 1 });
+  report(
+    'rpc_round_trip_p50',
+    'µs',
+    rtt((s) => s.p50Micros),
+    { digits: 1 },
+  );
+  report(
+    'rpc_round_trip_p99',
+    'µs',
+    rtt((s) => s.p99Micros),
+    { digits: 1 },
+  );
+  report(
+    'rpc_round_trip_p50_vs_raw_json',
+    'µs',
+    rtt((s) => s.p50Micros),
+    { baseline: 'raw-json', digits: 1 },
+  );
+  report(
+    'rpc_round_trip_p99_vs_raw_json',
+    'µs',
+    rtt((s) => s.p99Micros),
+    { baseline: 'raw-json', digits: 1 },
+  );
 }

@@ -65,8 +65,7 @@ export function connectWire({ port, path = '/ws', protocol, wantPayload = false,
           return;
         }
         opcode = buf[offset] & 0x0f;
-        const length =
-          len7 === 126 ? buf.readUInt16BE(offset + 2) : len7 === 127 ? Number(buf.readBigUInt64BE(offset + 2)) : len7;
+        const length = len7 === 126 ? buf.readUInt16BE(offset + 2) : len7 === 127 ? Number(buf.readBigUInt64BE(offset + 2)) : len7;
         offset += headerLength;
         if (length === 0) onFrame(opcode, wantPayload ? Buffer.alloc(0) : null);
         else if (wantPayload) {

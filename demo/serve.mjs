@@ -18,7 +18,8 @@ const api = {
   chat: {
     send(ctx, author, text) {
       if (typeof text !== 'string' || text.trim() === '') throw new LiveError('EMPTY_MESSAGE', 'Say something first');
-      if (text.length > MAX_MESSAGE_LENGTH) throw new LiveError('TOO_LONG', `At most ${MAX_MESSAGE_LENGTH} characters`, { max: MAX_MESSAGE_LENGTH });
+      if (text.length > MAX_MESSAGE_LENGTH)
+        throw new LiveError('TOO_LONG', `At most ${MAX_MESSAGE_LENGTH} characters`, { max: MAX_MESSAGE_LENGTH });
       const message = { id: ++messageCount, author: String(author || 'anonymous').slice(0, 40), text, at: Date.now() };
       ctx.publish('chat', 'message', message);
       return message;
@@ -53,7 +54,10 @@ const api = {
     },
     remove(ctx, id) {
       findTodo(id);
-      todos.splice(todos.findIndex((t) => t.id === id), 1);
+      todos.splice(
+        todos.findIndex((t) => t.id === id),
+        1,
+      );
       ctx.publish('todos', 'deleted', { id });
     },
   },

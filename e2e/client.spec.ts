@@ -69,7 +69,9 @@ test('reconnects by itself after the shim restarts, and resubscribes', async ({ 
   expect(shimUnderTest.server.epoch).not.toBe(firstEpoch);
   expect(await page.evaluate(() => window.wirestoreTest.client.call('shout', 'back'))).toBe('BACK');
   // The page resubscribed on its own: a publish on the new shim reaches it.
-  await expect.poll(() => shimUnderTest.server.publish('news', 'again', 1) && page.evaluate(() => window.wirestoreTest.events.length)).toBeGreaterThan(0);
+  await expect
+    .poll(() => shimUnderTest.server.publish('news', 'again', 1) && page.evaluate(() => window.wirestoreTest.events.length))
+    .toBeGreaterThan(0);
   expect(await page.evaluate(() => window.wirestoreTest.events[0])).toMatchObject({ event: 'again', seq: 1 });
 });
 

@@ -13,9 +13,7 @@ export const MAX_KEY_LENGTH = 128;
  * - `unknown`: a frame type this version does not know; ignore it (forward compatible).
  */
 export type ClientFrameReading =
-  | { kind: 'frame'; frame: ClientFrame }
-  | { kind: 'invalid'; id: number | null; message: string }
-  | { kind: 'unknown'; type: unknown };
+  { kind: 'frame'; frame: ClientFrame } | { kind: 'invalid'; id: number | null; message: string } | { kind: 'unknown'; type: unknown };
 
 function isCallId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
@@ -80,9 +78,12 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
     }
     case 'subscribe': {
       if (!isCallId(raw.ref)) return { kind: 'invalid', id: null, message: 'subscribe.ref must be a non-negative integer' };
-      if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: `topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters` };
-      if (raw.stream !== undefined && typeof raw.stream !== 'boolean') return { kind: 'invalid', id: null, message: 'subscribe.stream must be a boolean' };
-      if (raw.args !== undefined && !Array.isArray(raw.args)) return { kind: 'invalid', id: null, message: 'subscribe.args must be an array' };
+      if (!isName(raw.topic, MAX_TOPIC_LENGTH))
+        return { kind: 'invalid', id: null, message: `topic must be a string of 1 to ${MAX_TOPIC_LENGTH} characters` };
+      if (raw.stream !== undefined && typeof raw.stream !== 'boolean')
+        return { kind: 'invalid', id: null, message: 'subscribe.stream must be a boolean' };
+      if (raw.args !== undefined && !Array.isArray(raw.args))
+        return { kind: 'invalid', id: null, message: 'subscribe.args must be an array' };
       const resume = raw.resume === undefined ? undefined : readPosition(raw.resume);
       if (raw.resume !== undefined && resume === undefined) {
         return { kind: 'invalid', id: null, message: 'subscribe.resume must be {epoch: string, seq: integer ≥ 0}' };
@@ -93,7 +94,8 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
       return { kind: 'frame', frame };
     }
     case 'unsubscribe':
-      if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'unsubscribe.topic must be a non-empty string' };
+      if (!isName(raw.topic, MAX_TOPIC_LENGTH))
+        return { kind: 'invalid', id: null, message: 'unsubscribe.topic must be a non-empty string' };
       return { kind: 'frame', frame: { type: 'unsubscribe', topic: raw.topic } };
     case 'ping':
       return { kind: 'frame', frame: { type: 'ping' } };

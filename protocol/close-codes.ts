@@ -34,11 +34,7 @@ export type CloseClass = 'terminal' | 'throttle' | 'retry';
 /** After a THROTTLE close the backoff starts from this attempt (≈ 3 s · 2.2⁵ ≈ 2 min by default). */
 export const THROTTLE_MIN_ATTEMPT = 5;
 
-const TERMINAL_CODES: ReadonlySet<number> = new Set([
-  CloseCode.POLICY_VIOLATION,
-  CloseCode.UNAUTHORIZED,
-  CloseCode.FORBIDDEN,
-]);
+const TERMINAL_CODES: ReadonlySet<number> = new Set([CloseCode.POLICY_VIOLATION, CloseCode.UNAUTHORIZED, CloseCode.FORBIDDEN]);
 
 /**
  * Classifies a close code.

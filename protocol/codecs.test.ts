@@ -5,7 +5,14 @@ import { jsonCodec } from './json-codec';
 import { msgpackCodec } from './msgpack-codec';
 
 const frames = [
-  { type: 'hello', version: 1, epoch: 'e1', codec: 'json', connectionId: '1', limits: { maxPayloadBytes: 1, maxBatchSize: 2, heartbeatIntervalMs: 3 } },
+  {
+    type: 'hello',
+    version: 1,
+    epoch: 'e1',
+    codec: 'json',
+    connectionId: '1',
+    limits: { maxPayloadBytes: 1, maxBatchSize: 2, heartbeatIntervalMs: 3 },
+  },
   { type: 'call', id: 1, path: 'todos/add', args: ['milk', { qty: 2, tags: ['a'] }, null, true, -1.5] },
   { topic: 'todos', event: 'created', data: { id: 'x', text: 'ünïcödé ✓' }, seq: 2 ** 40 },
   { type: 'error', id: null, error: { code: 'INVALID_REQUEST', message: 'bad' } },

@@ -5,11 +5,18 @@ import { checkStructure } from './structure';
 
 describe('readClientFrame', () => {
   it('accepts a well-formed call whatever its key order, defaulting args to []', () => {
-    expect(readClientFrame({ path: 'a/b', id: 3, type: 'call' })).toEqual({ kind: 'frame', frame: { type: 'call', id: 3, path: 'a/b', args: [] } });
+    expect(readClientFrame({ path: 'a/b', id: 3, type: 'call' })).toEqual({
+      kind: 'frame',
+      frame: { type: 'call', id: 3, path: 'a/b', args: [] },
+    });
   });
 
   it('keeps the call id in the error for a call with bad fields', () => {
-    expect(readClientFrame({ type: 'call', id: 9, path: 'x', args: {} })).toEqual({ kind: 'invalid', id: 9, message: 'args must be an array' });
+    expect(readClientFrame({ type: 'call', id: 9, path: 'x', args: {} })).toEqual({
+      kind: 'invalid',
+      id: 9,
+      message: 'args must be an array',
+    });
     expect(readClientFrame({ type: 'call', id: 9, path: 'x', key: 5 })).toMatchObject({ kind: 'invalid', id: 9 });
     expect(readClientFrame({ type: 'call', id: 1.5, path: 'x' })).toMatchObject({ kind: 'invalid', id: null });
   });
@@ -28,7 +35,10 @@ describe('readClientFrame', () => {
     expect(readClientFrame({ type: 'subscribe', ref: 1, topic: 't', resume: { epoch: 'e', seq: -1 } })).toMatchObject({ kind: 'invalid' });
     expect(readClientFrame({ type: 'subscribe', ref: 1, topic: 'x'.repeat(257) })).toMatchObject({ kind: 'invalid' });
     expect(readClientFrame({ type: 'subscribe', topic: 't' })).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/ref/) });
-    expect(readClientFrame({ type: 'subscribe', ref: 2, topic: 'todos/list', stream: true })).toMatchObject({ kind: 'frame', frame: { stream: true } });
+    expect(readClientFrame({ type: 'subscribe', ref: 2, topic: 'todos/list', stream: true })).toMatchObject({
+      kind: 'frame',
+      frame: { stream: true },
+    });
   });
 
   it('checks batch shape but leaves each call to be read on its own', () => {

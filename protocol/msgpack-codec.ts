@@ -28,12 +28,7 @@ export const msgpackCodec: Codec = {
   name: 'msgpack',
   encode: (value) => packr.pack(value),
   decode(payload) {
-    const bytes =
-      typeof payload === 'string'
-        ? utf8.encode(payload)
-        : payload instanceof Uint8Array
-          ? payload
-          : new Uint8Array(payload);
+    const bytes = typeof payload === 'string' ? utf8.encode(payload) : payload instanceof Uint8Array ? payload : new Uint8Array(payload);
     return packr.unpack(bytes);
   },
 };

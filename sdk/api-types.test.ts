@@ -11,7 +11,10 @@ const api = {
     list: (_ctx: Context) => [{ id: 1, text: 'milk' }],
   },
   ping: () => 'pong' as const,
-  feed: stream((_ctx, room: string) => `feed:${room}`, async (_ctx, room: string) => [{ room, text: 'hi' }]),
+  feed: stream(
+    (_ctx, room: string) => `feed:${room}`,
+    async (_ctx, room: string) => [{ room, text: 'hi' }],
+  ),
 };
 
 describe('typed calls from the server API type', () => {

@@ -46,26 +46,24 @@ export type CallPath<Api> = IsUntyped<Api> extends true ? string : ApiPath<Api>;
 
 /** The arguments after `ctx` of the handler at `Path`. */
 export type CallArgs<Api, Path extends string> =
-  IsUntyped<Api> extends true
-    ? unknown[]
-    : ApiHandler<Api, Path> extends (ctx: never, ...args: infer Args) => unknown
-      ? Args
-      : never;
+  IsUntyped<Api> extends true ? unknown[] : ApiHandler<Api, Path> extends (ctx: never, ...args: infer Args) => unknown ? Args : never;
 
 /** What a call to `Path` resolves with. */
 export type CallResult<Api, Path extends string> =
-  IsUntyped<Api> extends true
-    ? unknown
-    : ApiHandler<Api, Path> extends (...args: never[]) => infer Result
-      ? Awaited<Result>
-      : never;
+  IsUntyped<Api> extends true ? unknown : ApiHandler<Api, Path> extends (...args: never[]) => infer Result ? Awaited<Result> : never;
 
 /** Stream paths a client may open: any string when the client is untyped. */
 export type StreamPath<Api> = IsUntyped<Api> extends true ? string : ApiStreamPath<Api>;
 
 /** The arguments of the stream at `Path` (those of its topic function and loader). */
 export type StreamArgs<Api, Path extends string> =
-  IsUntyped<Api> extends true ? unknown[] : ApiHandler<Api, Path> extends { readonly __args?: infer Args } ? (Args extends unknown[] ? Args : []) : [];
+  IsUntyped<Api> extends true
+    ? unknown[]
+    : ApiHandler<Api, Path> extends { readonly __args?: infer Args }
+      ? Args extends unknown[]
+        ? Args
+        : []
+      : [];
 
 /** The value of the stream at `Path`: what its loader returns (the `data` of a page). */
 export type StreamValue<Api, Path extends string> =

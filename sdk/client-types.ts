@@ -98,7 +98,11 @@ export interface Client<Api = unknown> {
   /** {@link Client.stream} with options: `persist` in IndexedDB, or a `merge` override. */
   streamWith: Untyped<Api> extends true
     ? <Value = unknown>(options: StreamOptions, path: string, ...args: unknown[]) => StreamStore<Value>
-    : <Path extends StreamPath<Api>>(options: StreamOptions, path: Path, ...args: StreamArgs<Api, Path>) => StreamStore<StreamValue<Api, Path>>;
+    : <Path extends StreamPath<Api>>(
+        options: StreamOptions,
+        path: Path,
+        ...args: StreamArgs<Api, Path>
+      ) => StreamStore<StreamValue<Api, Path>>;
   /**
    * A store of the latest raw event on `topic` (optionally only `event`), subscribed while used.
    * @example const lastPing = client.on('system', 'ping')

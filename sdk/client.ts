@@ -1,6 +1,16 @@
 import { atom, onMount } from 'nanostores';
 import { ErrorCode } from '../protocol/error-codes';
-import { CURSOR_MOVE_PATH, CURSORS_STREAM, LOAD_MORE_PATH, PRESENCE_STREAM, type BatchedCall, type EventEnvelope, type ServerFrame, type SignalFrame, type StreamPage } from '../protocol/frames';
+import {
+  CURSOR_MOVE_PATH,
+  CURSORS_STREAM,
+  LOAD_MORE_PATH,
+  PRESENCE_STREAM,
+  type BatchedCall,
+  type EventEnvelope,
+  type ServerFrame,
+  type SignalFrame,
+  type StreamPage,
+} from '../protocol/frames';
 import type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 import { codecLoader } from './codec-choice';
 import { Connection } from './connection';
@@ -82,7 +92,13 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
         connection.send({ type: 'ack', batch: frame.batch }); // lets the server send the next window
         const totals = { ...$coalesced.get() };
         for (const [topic, count] of Object.entries(frame.superseded)) {
-          if (typeof count === 'number') Object.defineProperty(totals, topic, { value: (totals[topic] ?? 0) + count, enumerable: true, writable: true, configurable: true });
+          if (typeof count === 'number')
+            Object.defineProperty(totals, topic, {
+              value: (totals[topic] ?? 0) + count,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
         }
         return $coalesced.set(totals);
       }
@@ -108,7 +124,10 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     onDrop(closeClass, code, reason) {
       if (closeClass === 'closed') pending.failAll(ErrorCode.CLOSED, 'the client was closed');
       else if (closeClass === 'terminal') {
-        pending.failAll(ErrorCode.TERMINATED, `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code, reason });
+        pending.failAll(ErrorCode.TERMINATED, `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`, {
+          closeCode: code,
+          reason,
+        });
       } else pending.failSent();
       streams.forEach((stream) => stream.onDisconnected());
     },
@@ -187,7 +206,9 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     const activeQueue = queue;
     const offline = activeQueue && key !== undefined && (connection.status.get().state !== 'open' || activeQueue.busy);
     const promise = (
-      offline ? (connection.start(), activeQueue.enqueue(path, args, key)) : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
+      offline
+        ? (connection.start(), activeQueue.enqueue(path, args, key))
+        : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
     ) as Promise<never>;
     if (dedupKey !== undefined) {
       if (!sameTick) {
@@ -213,14 +234,18 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     if (collected.length === 0) return result;
     if (collected.length > maxBatchSize) {
       for (const call of collected) {
-        pending.fail(call.id, new RpcError(ErrorCode.BATCH_TOO_LARGE, `a batch may hold at most ${maxBatchSize} calls, got ${collected.length}`));
+        pending.fail(
+          call.id,
+          new RpcError(ErrorCode.BATCH_TOO_LARGE, `a batch may hold at most ${maxBatchSize} calls, got ${collected.length}`),
+        );
       }
       return result;
     }
     const outcome = connection.send({ type: 'batch', calls: collected, sequential: batchOptions.sequential === true });
     if (outcome === 'sent') for (const call of collected) pending.markSent(call.id);
     else if (outcome === 'too-large') {
-      for (const call of collected) pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, "the batch exceeds the server's maxPayloadBytes"));
+      for (const call of collected)
+        pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, "the batch exceeds the server's maxPayloadBytes"));
     }
     return result;
   };
@@ -256,7 +281,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       };
     },
     stream: ((path: string, ...args: unknown[]) => streams.get(path, args, {})) as Client<Api>['stream'],
-    streamWith: ((streamOptions: StreamOptions, path: string, ...args: unknown[]) => streams.get(path, args, streamOptions)) as Client<Api>['streamWith'],
+    streamWith: ((streamOptions: StreamOptions, path: string, ...args: unknown[]) =>
+      streams.get(path, args, streamOptions)) as Client<Api>['streamWith'],
     on(topic, event) {
       const latest = atom<EventEnvelope | undefined>(undefined);
       onMount(latest, () =>
@@ -273,7 +299,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     },
     publish(topic, event, data) {
       connection.start();
-      if (connection.send({ type: 'publish', topic, event, data }) !== 'sent') console.warn(`[wirestore] not connected: the publish to "${topic}" was dropped`);
+      if (connection.send({ type: 'publish', topic, event, data }) !== 'sent')
+        console.warn(`[wirestore] not connected: the publish to "${topic}" was dropped`);
     },
     coalesced: $coalesced,
     onSignal(listener) {

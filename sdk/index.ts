@@ -17,4 +17,14 @@ export { RpcError } from './rpc-error';
 export { reconnectDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
 export { classifyClose, CloseCode, ErrorCode, jsonCodec, PROTOCOL_VERSION } from '../protocol/index';
-export type { CloseClass, Codec, EventEnvelope, SignalFrame, SubscribedFrame, DeniedFrame, Position, MergeConfig, MergeStrategyName } from '../protocol/index';
+export type {
+  CloseClass,
+  Codec,
+  EventEnvelope,
+  SignalFrame,
+  SubscribedFrame,
+  DeniedFrame,
+  Position,
+  MergeConfig,
+  MergeStrategyName,
+} from '../protocol/index';

@@ -99,7 +99,12 @@ export class OfflineQueue {
     const overflow = entries.length - (this.options.maxQueue ?? 100);
     for (const dropped of entries.slice(0, Math.max(0, overflow))) {
       await this.options.storage.remove(dropped.id);
-      this.settle({ id: dropped.id, ok: false, code: ErrorCode.QUEUE_FULL, message: `the offline queue is full; ${dropped.path} was dropped` });
+      this.settle({
+        id: dropped.id,
+        ok: false,
+        code: ErrorCode.QUEUE_FULL,
+        message: `the offline queue is full; ${dropped.path} was dropped`,
+      });
     }
     if (overflow > 0) await this.refresh();
     // The connection may have opened while this entry was being written, after a replay found

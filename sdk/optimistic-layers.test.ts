@@ -19,7 +19,10 @@ describe('optimistic layers', () => {
     const { merger, layers, server, view } = crudWithLayers([{ id: 1, t: 'a' }]);
     layers.add({ event: 'updated', data: { id: 1, t: 'mine' } }, merger);
     server('created', { id: 2, t: 'theirs' });
-    expect(view()).toEqual([{ id: 1, t: 'mine' }, { id: 2, t: 'theirs' }]);
+    expect(view()).toEqual([
+      { id: 1, t: 'mine' },
+      { id: 2, t: 'theirs' },
+    ]);
   });
 
   it('rolls back one layer without losing anybody else’s concurrent change', () => {
@@ -28,7 +31,10 @@ describe('optimistic layers', () => {
     const other = layers.add({ event: 'created', data: { id: 3, t: 'also mine' } }, merger);
     server('updated', { id: 1, t: 'edited by someone else' });
     layers.remove(mine);
-    expect(view()).toEqual([{ id: 1, t: 'edited by someone else' }, { id: 3, t: 'also mine' }]);
+    expect(view()).toEqual([
+      { id: 1, t: 'edited by someone else' },
+      { id: 3, t: 'also mine' },
+    ]);
     layers.remove(other);
     expect(view()).toEqual([{ id: 1, t: 'edited by someone else' }]);
   });

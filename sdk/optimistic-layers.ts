@@ -104,7 +104,9 @@ export class OptimisticLayers {
         !layer.settled &&
         typeof layer.change.data === 'object' &&
         layer.change.data !== null &&
-        Object.entries(layer.change.data).every(([field, value]) => field === keyField || sameJson(value, (data as Record<string, unknown>)[field])),
+        Object.entries(layer.change.data).every(
+          ([field, value]) => field === keyField || sameJson(value, (data as Record<string, unknown>)[field]),
+        ),
     );
     if (!match) return;
     match.key = key;

@@ -9,7 +9,12 @@ export function stableJson(value: unknown): string | undefined {
       const sorted: Record<string, unknown> = {};
       for (const key of Object.keys(item).sort()) {
         // defineProperty, not assignment: a "__proto__" key must stay data, not a prototype.
-        Object.defineProperty(sorted, key, { value: (item as Record<string, unknown>)[key], enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(sorted, key, {
+          value: (item as Record<string, unknown>)[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return sorted;
     });

@@ -81,7 +81,10 @@ export function streamMutations(stream: MutableStream, layers: OptimisticLayers,
   const action = (name: keyof CrudActions): string => {
     const path = stream.actions?.[name];
     if (!path) {
-      throw new RpcError(ErrorCode.INVALID_REQUEST, `this stream declares no "${name}" action: add { actions: { ${name}: 'rpc/path' } } to its stream() options`);
+      throw new RpcError(
+        ErrorCode.INVALID_REQUEST,
+        `this stream declares no "${name}" action: add { actions: { ${name}: 'rpc/path' } } to its stream() options`,
+      );
     }
     return path;
   };
@@ -95,38 +98,52 @@ export function streamMutations(stream: MutableStream, layers: OptimisticLayers,
       let created: unknown = item;
       const send = () => stream.call(path, [item]).then((result) => (created = result ?? item));
       // Getters: the undo must delete the row under its real id, known only once the server answered.
-      return mutate(send, { event: 'created', data: item }, {
-        inverse: {
-          send: () => stream.call(action('remove'), [keyOf(created)]),
-          get change() {
-            return { event: 'deleted', data: { [keyField()]: keyOf(created) } };
+      return mutate(
+        send,
+        { event: 'created', data: item },
+        {
+          inverse: {
+            send: () => stream.call(action('remove'), [keyOf(created)]),
+            get change() {
+              return { event: 'deleted', data: { [keyField()]: keyOf(created) } };
+            },
+          },
+          redo: {
+            send: () => stream.call(path, [created]),
+            get change() {
+              return { event: 'created', data: created };
+            },
           },
         },
-        redo: {
-          send: () => stream.call(path, [created]),
-          get change() {
-            return { event: 'created', data: created };
-          },
-        },
-      }).then(() => created);
+      ).then(() => created);
     });
 
   const update = (item: unknown): Promise<unknown> =>
     synchronously(() => {
       const path = action('update');
       const before = current(keyOf(item));
-      return mutate(() => stream.call(path, [item]), { event: 'updated', data: item }, {
-        ...(before !== undefined && { inverse: { send: () => stream.call(path, [before]), change: { event: 'updated', data: before } } }),
-      });
+      return mutate(
+        () => stream.call(path, [item]),
+        { event: 'updated', data: item },
+        {
+          ...(before !== undefined && { inverse: { send: () => stream.call(path, [before]), change: { event: 'updated', data: before } } }),
+        },
+      );
     });
 
   const remove = (key: unknown): Promise<unknown> =>
     synchronously(() => {
       const path = action('remove');
       const before = current(key);
-      return mutate(() => stream.call(path, [key]), { event: 'deleted', data: { [keyField()]: key } }, {
-        ...(before !== undefined && { inverse: { send: () => stream.call(action('create'), [before]), change: { event: 'created', data: before } } }),
-      });
+      return mutate(
+        () => stream.call(path, [key]),
+        { event: 'deleted', data: { [keyField()]: key } },
+        {
+          ...(before !== undefined && {
+            inverse: { send: () => stream.call(action('create'), [before]), change: { event: 'created', data: before } },
+          }),
+        },
+      );
     });
 
   return {

@@ -14,7 +14,16 @@ async function openClient() {
   return client;
 }
 
-const ack = (extra: object) => ({ type: 'subscribed', ref: 1, topic: 'todos', epoch: 'epoch-1', seq: 0, resumed: false, merge: { strategy: 'crud', key: 'id' }, ...extra });
+const ack = (extra: object) => ({
+  type: 'subscribed',
+  ref: 1,
+  topic: 'todos',
+  epoch: 'epoch-1',
+  seq: 0,
+  resumed: false,
+  merge: { strategy: 'crud', key: 'id' },
+  ...extra,
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -31,7 +40,12 @@ describe('stream store', () => {
     await settle();
     expect(FakeSocket.last.sent).toContainEqual({ type: 'subscribe', ref: 1, topic: 'todos/list', stream: true, args: [] });
     FakeSocket.last.deliver(
-      ack({ snapshot: true, data: [{ id: 1 }], seq: 3, replay: [4, 5, 6].map((seq) => ({ topic: 'todos', event: 'created', data: { id: seq }, seq })) }),
+      ack({
+        snapshot: true,
+        data: [{ id: 1 }],
+        seq: 3,
+        replay: [4, 5, 6].map((seq) => ({ topic: 'todos', event: 'created', data: { id: seq }, seq })),
+      }),
     );
     expect(values).toEqual([undefined, [{ id: 1 }, { id: 4 }, { id: 5 }, { id: 6 }]]);
   });
@@ -57,11 +71,15 @@ describe('stream store', () => {
     FakeSocket.last.deliver(ack({ snapshot: true, data: [{ id: 1 }], seq: 5 }));
     FakeSocket.last.sent.length = 0;
     FakeSocket.last.deliver({ topic: 'todos', event: 'created', data: { id: 8 }, seq: 8 });
-    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', ref: 1, topic: 'todos/list', stream: true, args: [], resume: { epoch: 'epoch-1', seq: 5 } }]);
+    expect(FakeSocket.last.sent).toEqual([
+      { type: 'subscribe', ref: 1, topic: 'todos/list', stream: true, args: [], resume: { epoch: 'epoch-1', seq: 5 } },
+    ]);
     expect(todos.status.get()).toBe('resyncing');
     expect(todos.get()).toEqual([{ id: 1 }]);
     FakeSocket.last.deliver({ topic: 'todos', event: 'created', data: { id: 9 }, seq: 9 }); // still waiting: ignored
-    FakeSocket.last.deliver(ack({ seq: 5, resumed: true, replay: [6, 7, 8, 9].map((seq) => ({ topic: 'todos', event: 'created', data: { id: seq }, seq })) }));
+    FakeSocket.last.deliver(
+      ack({ seq: 5, resumed: true, replay: [6, 7, 8, 9].map((seq) => ({ topic: 'todos', event: 'created', data: { id: seq }, seq })) }),
+    );
     expect(todos.get()).toEqual([{ id: 1 }, { id: 6 }, { id: 7 }, { id: 8 }, { id: 9 }]);
     expect(todos.status.get()).toBe('live');
     expect(todos.lastSync.get()).toBe('recovered');

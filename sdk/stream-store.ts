@@ -57,7 +57,14 @@ const SAVE_DELAY_MS = 250;
 
 function isHydrationData(value: unknown): value is HydrationData {
   const candidate = value as Partial<HydrationData> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.epoch === 'string' && typeof candidate.seq === 'number' && 'data' in candidate && typeof candidate.merge === 'object';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.epoch === 'string' &&
+    typeof candidate.seq === 'number' &&
+    'data' in candidate &&
+    typeof candidate.merge === 'object'
+  );
 }
 
 /**

@@ -1,7 +1,10 @@
 import { atom, onMount, type ReadableAtom } from 'nanostores';
 
 /** A store mirroring `source` only while `condition` holds; subscribes to `source` only then. */
-export function whenStore<Value>(source: ReadableAtom<Value | undefined>, condition: boolean | ReadableAtom<unknown> | (() => boolean)): ReadableAtom<Value | undefined> {
+export function whenStore<Value>(
+  source: ReadableAtom<Value | undefined>,
+  condition: boolean | ReadableAtom<unknown> | (() => boolean),
+): ReadableAtom<Value | undefined> {
   const gated = atom<Value | undefined>(undefined);
   onMount(gated, () => {
     let stopSource: (() => void) | undefined;

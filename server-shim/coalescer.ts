@@ -44,7 +44,8 @@ export class Coalescer {
   set(ws: LiveSocket, key: string, message: Pending): void {
     if (ws.getUserData().closed) return;
     let outbox = this.outboxes.get(ws);
-    if (!outbox) this.outboxes.set(ws, (outbox = { pending: new Map(), superseded: new Map(), scheduled: false, inFlight: [], nextBatch: 1 }));
+    if (!outbox)
+      this.outboxes.set(ws, (outbox = { pending: new Map(), superseded: new Map(), scheduled: false, inFlight: [], nextBatch: 1 }));
     if (outbox.pending.has(key)) outbox.superseded.set(message.topic, (outbox.superseded.get(message.topic) ?? 0) + 1);
     outbox.pending.set(key, message);
     this.schedule(ws, outbox);

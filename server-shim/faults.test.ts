@@ -127,7 +127,16 @@ describe('batches', () => {
   it('answers each call of a batch on its own, a bad call not sinking the others', async () => {
     const server = await startServer({ api });
     const socket = await rawSocket(server.url);
-    socket.send(JSON.stringify({ type: 'batch', calls: [{ id: 1, path: 'echo', args: ['a'] }, { id: 2, path: 7 }, { id: 3, path: 'nope', args: [] }] }));
+    socket.send(
+      JSON.stringify({
+        type: 'batch',
+        calls: [
+          { id: 1, path: 'echo', args: ['a'] },
+          { id: 2, path: 7 },
+          { id: 3, path: 'nope', args: [] },
+        ],
+      }),
+    );
     await waitFor(() => socket.frames.length === 4);
     const byId = Object.fromEntries((socket.frames.slice(1) as Array<{ id: number }>).map((f) => [f.id, f]));
     expect(byId[1]).toEqual({ type: 'result', id: 1, data: 'a' });
@@ -156,7 +165,16 @@ describe('batches', () => {
       },
     });
     const socket = await rawSocket(server.url);
-    socket.send(JSON.stringify({ type: 'batch', sequential: true, calls: [{ id: 1, path: 'step', args: [1, 30] }, { id: 2, path: 'step', args: [2, 0] }] }));
+    socket.send(
+      JSON.stringify({
+        type: 'batch',
+        sequential: true,
+        calls: [
+          { id: 1, path: 'step', args: [1, 30] },
+          { id: 2, path: 'step', args: [2, 0] },
+        ],
+      }),
+    );
     await waitFor(() => socket.frames.length === 3);
     expect(order).toEqual([1, 2]);
   });
@@ -167,7 +185,9 @@ describe('auth and terminal closes', () => {
     for (const authenticate of [() => false, async () => null]) {
       const server = await startServer({ api, authenticate });
       const socket = new WebSocket(server.url, 'wirestore.v1.json');
-      const status = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      const status = await new Promise<number>((resolve) =>
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      );
       expect(status).toBe(401);
     }
   });

@@ -50,7 +50,8 @@ export class FrameHandler {
       return dispatcher.replyError(ws, id, { code: ErrorCode.INVALID_REQUEST, message: `frame rejected: ${problem}` });
     }
     const reading = readClientFrame(raw);
-    if (reading.kind === 'invalid') return dispatcher.replyError(ws, reading.id, { code: ErrorCode.INVALID_REQUEST, message: reading.message });
+    if (reading.kind === 'invalid')
+      return dispatcher.replyError(ws, reading.id, { code: ErrorCode.INVALID_REQUEST, message: reading.message });
     if (reading.kind === 'unknown') {
       if (this.deps.debug) this.deps.logger.debug(`[wirestore] ignored a frame of unknown type ${JSON.stringify(reading.type)}`);
       return;
@@ -87,7 +88,11 @@ export class FrameHandler {
       return false;
     }
     const retryAfterMs = data.callBucket.retryAfterMs();
-    this.deps.dispatcher.replyError(ws, call.id, { code: ErrorCode.RATE_LIMITED, message: `too many calls; retry in ${retryAfterMs} ms`, details: { retryAfterMs } });
+    this.deps.dispatcher.replyError(ws, call.id, {
+      code: ErrorCode.RATE_LIMITED,
+      message: `too many calls; retry in ${retryAfterMs} ms`,
+      details: { retryAfterMs },
+    });
     return false;
   }
 
@@ -116,13 +121,19 @@ export class FrameHandler {
     const data = ws.getUserData();
     let allowed = false;
     try {
-      allowed = frame.topic.startsWith('__') ? false : ((await this.deps.canPublish?.(data.ctx as Context<never>, frame.topic, frame.event, frame.data)) ?? false);
+      allowed = frame.topic.startsWith('__')
+        ? false
+        : ((await this.deps.canPublish?.(data.ctx as Context<never>, frame.topic, frame.event, frame.data)) ?? false);
     } catch (error) {
       this.deps.logger.error(`[wirestore] canPublish threw for "${frame.topic}"; refusing:`, error);
     }
     if (data.closed) return;
     if (!allowed) {
-      return void sendFrame(ws, { type: 'error', id: null, error: { code: ErrorCode.FORBIDDEN, message: `publishing to "${frame.topic}" is not allowed`, details: { topic: frame.topic } } });
+      return void sendFrame(ws, {
+        type: 'error',
+        id: null,
+        error: { code: ErrorCode.FORBIDDEN, message: `publishing to "${frame.topic}" is not allowed`, details: { topic: frame.topic } },
+      });
     }
     data.ctx.publish(frame.topic, frame.event, frame.data);
   }

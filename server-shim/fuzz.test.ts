@@ -24,12 +24,37 @@ function hostileFrames(): fc.Arbitrary<unknown> {
   const hostileKeys = fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}');
   return fc.oneof(
     anyValue,
-    fc.record({ type: fc.constantFrom('call', 'batch', 'subscribe', 'unsubscribe', 'ping', 'publish', 'nonsense'), id: anyValue, path: anyValue, args: anyValue, key: anyValue }),
-    fc.record({ type: fc.constant('call'), id: fc.nat(), path: fc.constantFrom('echo', 'boom', 'slow', 'nope', '__stream/more', 'todos'), args: fc.array(anyValue, { maxLength: 3 }) }),
-    fc.record({ type: fc.constant('subscribe'), ref: fc.nat(), topic, stream: fc.boolean(), args: fc.array(anyValue, { maxLength: 2 }), resume: fc.option(fc.record({ epoch: fc.string(), seq: fc.integer() })) }),
-    fc.record({ type: fc.constant('batch'), calls: fc.array(fc.record({ id: fc.nat(), path: fc.constantFrom('echo', 'boom'), args: fc.array(anyValue, { maxLength: 2 }) }), { maxLength: 60 }) }),
+    fc.record({
+      type: fc.constantFrom('call', 'batch', 'subscribe', 'unsubscribe', 'ping', 'publish', 'nonsense'),
+      id: anyValue,
+      path: anyValue,
+      args: anyValue,
+      key: anyValue,
+    }),
+    fc.record({
+      type: fc.constant('call'),
+      id: fc.nat(),
+      path: fc.constantFrom('echo', 'boom', 'slow', 'nope', '__stream/more', 'todos'),
+      args: fc.array(anyValue, { maxLength: 3 }),
+    }),
+    fc.record({
+      type: fc.constant('subscribe'),
+      ref: fc.nat(),
+      topic,
+      stream: fc.boolean(),
+      args: fc.array(anyValue, { maxLength: 2 }),
+      resume: fc.option(fc.record({ epoch: fc.string(), seq: fc.integer() })),
+    }),
+    fc.record({
+      type: fc.constant('batch'),
+      calls: fc.array(fc.record({ id: fc.nat(), path: fc.constantFrom('echo', 'boom'), args: fc.array(anyValue, { maxLength: 2 }) }), {
+        maxLength: 60,
+      }),
+    }),
     hostileKeys.map((json) => ({ type: 'call', id: 1, path: 'echo', args: [JSON.parse(json)] })),
-    fc.integer({ min: 1, max: 400 }).map((depth) => ({ type: 'call', id: 2, path: 'echo', args: [JSON.parse('['.repeat(depth) + ']'.repeat(depth))] })),
+    fc
+      .integer({ min: 1, max: 400 })
+      .map((depth) => ({ type: 'call', id: 2, path: 'echo', args: [JSON.parse('['.repeat(depth) + ']'.repeat(depth))] })),
   );
 }
 
@@ -72,85 +97,89 @@ function openFuzzSocket(url: string, protocol: string): Promise<WebSocket> {
 }
 
 describe('hostile input', () => {
-  it('survives 100k random and mutated frames in JSON and msgpack; a healthy client keeps every event in order', { timeout: 120_000 }, async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const server = await startServer({
-        // A logger that keeps nothing: the handler bugs below are logged 10k times.
-        logger: { info() {}, debug() {}, warn() {}, error() {} },
-        maxPayloadBytes: 64 * 1024,
-        rateLimit: { calls: false, upgradesPerIp: false },
-        api: {
-          echo: (_ctx: Context, value: unknown) => value,
-          boom: () => {
-            throw new Error('handler bug');
+  it(
+    'survives 100k random and mutated frames in JSON and msgpack; a healthy client keeps every event in order',
+    { timeout: 120_000 },
+    async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const server = await startServer({
+          // A logger that keeps nothing: the handler bugs below are logged 10k times.
+          logger: { info() {}, debug() {}, warn() {}, error() {} },
+          maxPayloadBytes: 64 * 1024,
+          rateLimit: { calls: false, upgradesPerIp: false },
+          api: {
+            echo: (_ctx: Context, value: unknown) => value,
+            boom: () => {
+              throw new Error('handler bug');
+            },
+            slow: async () => new Promise((resolve) => setTimeout(resolve, 5)),
+            todos: stream('todos', () => []),
           },
-          slow: async () => new Promise((resolve) => setTimeout(resolve, 5)),
-          todos: stream('todos', () => []),
-        },
-      });
-      const healthy = connectClient(server.url);
-      const seqs: number[] = [];
-      healthy.subscribe('healthy', (event) => seqs.push(event.seq!));
-      await waitFor(() => healthy.status.get().state === 'open');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      let published = 0;
-      const publisher = setInterval(() => {
-        server.publish('healthy', 'tick', { n: ++published });
-      }, 2);
+        });
+        const healthy = connectClient(server.url);
+        const seqs: number[] = [];
+        healthy.subscribe('healthy', (event) => seqs.push(event.seq!));
+        await waitFor(() => healthy.status.get().state === 'open');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        let published = 0;
+        const publisher = setInterval(() => {
+          server.publish('healthy', 'tick', { n: ++published });
+        }, 2);
 
-      collectGarbage();
-      const heapBefore = process.memoryUsage().heapUsed;
-      // Phase 1: well-encoded but hostile frames, the bulk, on one socket per codec (they never
-      // justify closing it). Phase 2: corrupted bytes, each on its own socket, since the shim
-      // closes a socket (1007, 1009) at the first one. Every loop is bounded.
-      const framesBefore = server.stats.framesIn;
-      let closes = 0;
-      for (const codecName of ['json', 'msgpack'] as const) {
-        const protocol = `wirestore.v1.${codecName}`;
-        const frames = fc.sample(hostileFrames(), { numRuns: FRAMES_PER_CODEC / 5, seed: SEED });
-        const phaseOneCloses: number[] = [];
-        const open = async () => {
-          const opened = await openFuzzSocket(server.url, protocol);
-          opened.on('close', (code) => phaseOneCloses.push(code));
-          return opened;
-        };
-        let socket = await open();
-        for (let i = 0; i < FRAMES_PER_CODEC; i++) {
-          if (socket.readyState !== WebSocket.OPEN) socket = await open();
-          socket.send(encodeFrame(codecName, frames[i % frames.length], i));
-          if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+        collectGarbage();
+        const heapBefore = process.memoryUsage().heapUsed;
+        // Phase 1: well-encoded but hostile frames, the bulk, on one socket per codec (they never
+        // justify closing it). Phase 2: corrupted bytes, each on its own socket, since the shim
+        // closes a socket (1007, 1009) at the first one. Every loop is bounded.
+        const framesBefore = server.stats.framesIn;
+        let closes = 0;
+        for (const codecName of ['json', 'msgpack'] as const) {
+          const protocol = `wirestore.v1.${codecName}`;
+          const frames = fc.sample(hostileFrames(), { numRuns: FRAMES_PER_CODEC / 5, seed: SEED });
+          const phaseOneCloses: number[] = [];
+          const open = async () => {
+            const opened = await openFuzzSocket(server.url, protocol);
+            opened.on('close', (code) => phaseOneCloses.push(code));
+            return opened;
+          };
+          let socket = await open();
+          for (let i = 0; i < FRAMES_PER_CODEC; i++) {
+            if (socket.readyState !== WebSocket.OPEN) socket = await open();
+            socket.send(encodeFrame(codecName, frames[i % frames.length], i));
+            if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+          socket.terminate();
+          expect(phaseOneCloses).toEqual([]); // well-encoded frames, however hostile, never cost the connection
+          for (let i = 0; i < 150; i++) {
+            const victim = await openFuzzSocket(server.url, protocol);
+            const closed = new Promise<number>((resolve) => victim.once('close', resolve));
+            victim.send(corrupt(encodeFrame(codecName, frames[i], i), i));
+            const code = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(0), 100))]);
+            if (code === 1007 || code === 1009) closes++;
+            victim.terminate();
+          }
         }
-        socket.terminate();
-        expect(phaseOneCloses).toEqual([]); // well-encoded frames, however hostile, never cost the connection
-        for (let i = 0; i < 150; i++) {
-          const victim = await openFuzzSocket(server.url, protocol);
-          const closed = new Promise<number>((resolve) => victim.once('close', resolve));
-          victim.send(corrupt(encodeFrame(codecName, frames[i], i), i));
-          const code = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(0), 100))]);
-          if (code === 1007 || code === 1009) closes++;
-          victim.terminate();
-        }
+        await waitFor(() => server.stats.framesIn - framesBefore >= 2 * FRAMES_PER_CODEC, 15_000);
+        expect(closes).toBeGreaterThan(150); // most corruptions are refused outright (a bit flip inside a string can still decode)
+
+        clearInterval(publisher);
+        await waitFor(() => seqs.length === published, 10_000);
+        expect(seqs).toEqual(Array.from({ length: published }, (_, i) => i + 1)); // every event, in order
+        expect(healthy.status.get().state).toBe('open');
+        expect(await healthy.call('echo', 'still fine')).toBe('still fine');
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        collectGarbage();
+        const heapGrowthMB = (process.memoryUsage().heapUsed - heapBefore) / (1024 * 1024);
+        expect(heapGrowthMB).toBeLessThan(32);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
       }
-      await waitFor(() => server.stats.framesIn - framesBefore >= 2 * FRAMES_PER_CODEC, 15_000);
-      expect(closes).toBeGreaterThan(150); // most corruptions are refused outright (a bit flip inside a string can still decode)
-
-      clearInterval(publisher);
-      await waitFor(() => seqs.length === published, 10_000);
-      expect(seqs).toEqual(Array.from({ length: published }, (_, i) => i + 1)); // every event, in order
-      expect(healthy.status.get().state).toBe('open');
-      expect(await healthy.call('echo', 'still fine')).toBe('still fine');
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      collectGarbage();
-      const heapGrowthMB = (process.memoryUsage().heapUsed - heapBefore) / (1024 * 1024);
-      expect(heapGrowthMB).toBeLessThan(32);
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
-  });
+    },
+  );
 });

@@ -56,7 +56,8 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
   };
   const callLimit = options.rateLimit?.calls === false ? undefined : (options.rateLimit?.calls ?? { perSecond: 100, burst: 200 });
-  const upgradeLimit = options.rateLimit?.upgradesPerIp === false ? undefined : (options.rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
+  const upgradeLimit =
+    options.rateLimit?.upgradesPerIp === false ? undefined : (options.rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
   const upgradesPerIp = upgradeLimit && new KeyedBuckets(upgradeLimit.perSecond, upgradeLimit.burst);
   let connectionCounter = 0;
   const stats = { framesIn: 0, bytesIn: 0, connectionsOpened: 0 };
@@ -101,15 +102,37 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const { handlers, streams } = flattenApi(options.api);
   if (presence) {
     const watched = (_ctx: Context<never>, topic: string) => topic;
-    streams.set(PRESENCE_STREAM, { ...stream((_ctx, topic: string) => presenceTopic(topic), (_ctx, topic: string) => presence.members(topic), { merge: 'presence' }), accessTopic: watched as never });
-    streams.set(CURSORS_STREAM, { ...channel((_ctx, topic: string) => cursorTopic(topic), { merge: 'cursor' }), accessTopic: watched as never });
+    streams.set(PRESENCE_STREAM, {
+      ...stream(
+        (_ctx, topic: string) => presenceTopic(topic),
+        (_ctx, topic: string) => presence.members(topic),
+        { merge: 'presence' },
+      ),
+      accessTopic: watched as never,
+    });
+    streams.set(CURSORS_STREAM, {
+      ...channel((_ctx, topic: string) => cursorTopic(topic), { merge: 'cursor' }),
+      accessTopic: watched as never,
+    });
   }
-  const flow = new SubscribeFlow({ epoch, topics, replay, streams, canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'], logger });
+  const flow = new SubscribeFlow({
+    epoch,
+    topics,
+    replay,
+    streams,
+    canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'],
+    logger,
+  });
   handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
   handlers.set(CURSOR_MOVE_PATH, (ctx, topic, data) => {
     const context = ctx as Context;
     // Only members of a topic may move a cursor on it.
-    if (typeof topic === 'string' && sockets.get(context.connectionId)?.getUserData().topics.has(topic) && typeof data === 'object' && data !== null) {
+    if (
+      typeof topic === 'string' &&
+      sockets.get(context.connectionId)?.getUserData().topics.has(topic) &&
+      typeof data === 'object' &&
+      data !== null
+    ) {
       moveCursor(context, topic, data as Record<string, unknown>);
     }
     return null;
@@ -181,8 +204,10 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
               connectionId,
               publish,
               signal,
-              throttle: (topic, event, data, intervalMs) => timing.throttle(`${topic}\u0000${event}`, intervalMs, () => publish(topic, event, data)),
-              debounce: (topic, event, data, quietMs) => timing.debounce(`${topic}\u0000${event}`, quietMs, () => publish(topic, event, data)),
+              throttle: (topic, event, data, intervalMs) =>
+                timing.throttle(`${topic}\u0000${event}`, intervalMs, () => publish(topic, event, data)),
+              debounce: (topic, event, data, quietMs) =>
+                timing.debounce(`${topic}\u0000${event}`, quietMs, () => publish(topic, event, data)),
               moveCursor: (topic, data) => moveCursor(ctx as Context, topic, data),
             };
             const callBucket = callLimit && new TokenBucket(callLimit.perSecond, callLimit.burst);

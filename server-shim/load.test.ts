@@ -146,7 +146,12 @@ describe('presence and cursors', () => {
         const params = new URLSearchParams(request.query);
         return { id: params.get('user') ?? 'anon', name: params.get('name') ?? 'Anon' };
       },
-      presence: { topics: (topic) => topic.startsWith('room:'), select: (user) => ({ name: user.name }), leaveGraceMs: 150, cursorIntervalMs: 20 },
+      presence: {
+        topics: (topic) => topic.startsWith('room:'),
+        select: (user) => ({ name: user.name }),
+        leaveGraceMs: 150,
+        cursorIntervalMs: 20,
+      },
       api: { touch: (_ctx: Context) => null },
     });
   }

@@ -24,8 +24,7 @@ async function offlineSetup(offline: Record<string, unknown> = {}) {
   const proxy = track(new TcpProxy(server.port!));
   await proxy.listen();
   const storage = memoryQueueStorage();
-  const makeClient = () =>
-    connectClient(`ws://127.0.0.1:${proxy.port}/ws`, { offline: { queue: true, storage, ...offline } });
+  const makeClient = () => connectClient(`ws://127.0.0.1:${proxy.port}/ws`, { offline: { queue: true, storage, ...offline } });
   const client = makeClient();
   client.connect();
   await waitFor(() => client.status.get().state === 'open');

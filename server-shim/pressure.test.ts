@@ -14,7 +14,9 @@ describe('pressure', () => {
   });
 
   it('ignores a signal set to false', () => {
-    expect(pressureReason({ heapUsedRatio: 0.99, publishRate: 1, subscriberRatio: 1 }, { ...thresholds, memoryHeapUsedRatio: false })).toBe('NONE');
+    expect(pressureReason({ heapUsedRatio: 0.99, publishRate: 1, subscriberRatio: 1 }, { ...thresholds, memoryHeapUsedRatio: false })).toBe(
+      'NONE',
+    );
   });
 
   it('reports transitions only, and a throwing listener does not stop the others', () => {
@@ -47,7 +49,11 @@ describe('pressure', () => {
     vi.useFakeTimers();
     try {
       let samples = 0;
-      const sampler = new PressureSampler({ sampleIntervalMs: 1 }, { takePublishCount: () => (samples++, 0), connections: () => 0, subscriptions: () => 0 }, () => {});
+      const sampler = new PressureSampler(
+        { sampleIntervalMs: 1 },
+        { takePublishCount: () => (samples++, 0), connections: () => 0, subscriptions: () => 0 },
+        () => {},
+      );
       sampler.start();
       vi.advanceTimersByTime(1000);
       sampler.stop();

@@ -9,7 +9,11 @@ function filled(count: number, options = {}, clock = { now: 0 }) {
 
 describe('ReplayBuffer', () => {
   it('returns exactly the events after a position, in order', () => {
-    expect(filled(5).since('t', 2, 5)?.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(
+      filled(5)
+        .since('t', 2, 5)
+        ?.map((e) => e.seq),
+    ).toEqual([3, 4, 5]);
     expect(filled(5).since('t', 5, 5)).toEqual([]);
     expect(filled(5).since('t', 0, 5)).toHaveLength(5);
   });

@@ -28,7 +28,9 @@ export class RpcDispatcher {
     const data = ws.getUserData();
     const windowed = call.key !== undefined && this.idempotency.enabled;
     const scope = windowed ? this.idempotency.scopeOf(data.user) : '';
-    const outcome = windowed ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(data.ctx, call)) : this.execute(data.ctx, call);
+    const outcome = windowed
+      ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(data.ctx, call))
+      : this.execute(data.ctx, call);
     const answer = (settled: Outcome) => {
       const bytes = this.reply(ws, call, settled);
       if (windowed && bytes > this.idempotency.maxResultBytes) this.idempotency.forget(scope, call.key!);

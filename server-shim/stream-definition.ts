@@ -86,7 +86,13 @@ export function channel<Args extends unknown[] = [], User = never>(
   topic: string | ((ctx: Context<User>, ...args: Args) => string),
   options: StreamOptions = {},
 ): StreamDefinition<unknown> & { readonly __args?: Args; readonly __data?: unknown[] } {
-  return { [STREAM_BRAND]: true, topic: topic as StreamDefinition['topic'], load: undefined, merge: mergeConfig(options), ...(options.actions && { actions: options.actions }) };
+  return {
+    [STREAM_BRAND]: true,
+    topic: topic as StreamDefinition['topic'],
+    load: undefined,
+    merge: mergeConfig(options),
+    ...(options.actions && { actions: options.actions }),
+  };
 }
 
 export function isStreamDefinition(value: unknown): value is StreamDefinition {
@@ -95,9 +101,17 @@ export function isStreamDefinition(value: unknown): value is StreamDefinition {
 
 /** Tells a page `{ data, hasMore, cursor? }` from plain data. */
 export function readPage(result: unknown): StreamPage {
-  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'data' in result && typeof (result as StreamPage).hasMore === 'boolean') {
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    !Array.isArray(result) &&
+    'data' in result &&
+    typeof (result as StreamPage).hasMore === 'boolean'
+  ) {
     const page = result as StreamPage;
-    return page.cursor === undefined ? { data: page.data, hasMore: page.hasMore } : { data: page.data, hasMore: page.hasMore, cursor: page.cursor };
+    return page.cursor === undefined
+      ? { data: page.data, hasMore: page.hasMore }
+      : { data: page.data, hasMore: page.hasMore, cursor: page.cursor };
   }
   return { data: result, hasMore: false };
 }

@@ -104,7 +104,10 @@ describe('stream stores against a real shim', () => {
   it('cuts off a consumer that cannot keep up, which reconnects and resumes with nothing lost', async () => {
     const app = todoApp();
     const { truth, addOnServer } = app;
-    const { server, proxy, client, todos, until } = await todosThroughProxy(app, { maxBackpressureBytes: 16 * 1024, replay: { maxEvents: 20_000 } });
+    const { server, proxy, client, todos, until } = await todosThroughProxy(app, {
+      maxBackpressureBytes: 16 * 1024,
+      replay: { maxEvents: 20_000 },
+    });
     const closeCodes: number[] = [];
     const stop = client.status.subscribe((status) => status.state === 'reconnecting' && closeCodes.push(status.code));
     track({ close: stop });
@@ -221,7 +224,11 @@ describe('stream stores against a real shim', () => {
   it('computes per-argument topics, and channels start empty', async () => {
     const server = await startServer({
       api: {
-        room: stream((_ctx, roomId: string) => `room:${roomId}`, (_ctx, roomId: string) => [{ id: 0, text: `welcome to ${roomId}` }], { merge: 'latest', max: 2 }),
+        room: stream(
+          (_ctx, roomId: string) => `room:${roomId}`,
+          (_ctx, roomId: string) => [{ id: 0, text: `welcome to ${roomId}` }],
+          { merge: 'latest', max: 2 },
+        ),
         cursors: channel((_ctx, docId: string) => `cursors:${docId}`, { merge: 'cursor' }),
       },
     });
@@ -239,7 +246,10 @@ describe('stream stores against a real shim', () => {
     server.publish('cursors:doc1', 'update', { key: 'ada', x: 2 });
     await lobbyUntil((value) => (value?.[1] as { id: number } | undefined)?.id === 2);
     await cursorsUntil((value) => (value?.[0] as { x: number } | undefined)?.x === 2);
-    expect(lobby.get()).toEqual([{ id: 1, text: 'hi' }, { id: 2, text: 'ho' }]);
+    expect(lobby.get()).toEqual([
+      { id: 1, text: 'hi' },
+      { id: 2, text: 'ho' },
+    ]);
     expect(cursors.get()).toEqual([{ key: 'ada', x: 2 }]);
   });
 
@@ -264,7 +274,10 @@ describe('stream stores against a real shim', () => {
     const server = await startServer({ api });
     addOnServer(server, 'persisted');
     const saved = new Map<string, PersistedStream>();
-    const storage: StreamStorage = { get: async (key) => saved.get(key), set: async (key, value) => void saved.set(key, structuredClone(value)) };
+    const storage: StreamStorage = {
+      get: async (key) => saved.get(key),
+      set: async (key, value) => void saved.set(key, structuredClone(value)),
+    };
     const first = connectClient(server.url, { streamStorage: storage });
     const firstTodos = first.streamWith<Todo[]>({ persist: true }, 'todos/list');
     const stop = firstTodos.subscribe(() => {});

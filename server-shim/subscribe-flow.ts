@@ -1,5 +1,12 @@
 import { ErrorCode } from '../protocol/error-codes';
-import { LOAD_MORE_PATH, RESERVED_TOPIC_PREFIX, type EventEnvelope, type StreamPage, type SubscribeFrame, type SubscribedFrame } from '../protocol/frames';
+import {
+  LOAD_MORE_PATH,
+  RESERVED_TOPIC_PREFIX,
+  type EventEnvelope,
+  type StreamPage,
+  type SubscribeFrame,
+  type SubscribedFrame,
+} from '../protocol/frames';
 import type { Context } from './context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
@@ -65,7 +72,12 @@ export class SubscribeFlow {
       if (!publishedMeanwhile) continue; // more events than the buffer holds: load again
       return this.join(ws, { ...base, ...merge, seq: seqBefore, resumed: false, snapshot: true, ...page }, publishedMeanwhile);
     }
-    sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, reason: 'the topic changed faster than the stream could load; try again' });
+    sendFrame(ws, {
+      type: 'denied',
+      ref: frame.ref,
+      topic: frame.topic,
+      reason: 'the topic changed faster than the stream could load; try again',
+    });
   }
 
   /** `loadMore`: the next page of a paginated stream, under the same access rules. */
@@ -95,7 +107,8 @@ export class SubscribeFlow {
     }
     // Only the shim's own streams (presence, cursors) may use reserved topics; access to them is
     // access to the topic they watch.
-    if (!stream && topic.startsWith(RESERVED_TOPIC_PREFIX)) return { denied: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` };
+    if (!stream && topic.startsWith(RESERVED_TOPIC_PREFIX))
+      return { denied: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` };
     const accessTopic = stream?.accessTopic ? String(stream.accessTopic(ctx as never, ...(args as never[]))) : topic;
     if (this.deps.canSubscribe) {
       let verdict: boolean | string;

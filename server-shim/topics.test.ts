@@ -110,7 +110,12 @@ describe('topics over a real shim', () => {
   });
 
   it('delivers point-to-point signals to one connection only', async () => {
-    const server = await startServer({ api: { ping: (ctx: { signal: (id: string, e: string, d: unknown) => boolean; connectionId: string }) => ctx.signal(ctx.connectionId, 'pong', 42) } });
+    const server = await startServer({
+      api: {
+        ping: (ctx: { signal: (id: string, e: string, d: unknown) => boolean; connectionId: string }) =>
+          ctx.signal(ctx.connectionId, 'pong', 42),
+      },
+    });
     const a = connectClient(server.url);
     const b = connectClient(server.url);
     const seenByA: unknown[] = [];

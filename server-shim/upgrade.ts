@@ -3,10 +3,7 @@ import { codecNameFromSubprotocol, subprotocolFor, type Codec } from '../protoco
 import type { Logger, UpgradeRequest } from './options';
 
 /** Picks the first offered `wirestore.v1.*` subprotocol with a known codec; JSON when none is offered. */
-export function negotiateCodec(
-  offered: string,
-  codecs: ReadonlyMap<string, Codec>,
-): { codec: Codec; protocol: string } | undefined {
+export function negotiateCodec(offered: string, codecs: ReadonlyMap<string, Codec>): { codec: Codec; protocol: string } | undefined {
   if (offered.trim() === '') return { codec: codecs.get('json')!, protocol: '' };
   for (const candidate of offered.split(',')) {
     const codec = codecs.get(codecNameFromSubprotocol(candidate) ?? '');

@@ -3,7 +3,7 @@ import { KeyedCollection } from './keyed-collection';
 
 /** A small deterministic PRNG, so a failure replays. */
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('KeyedCollection', () => {
@@ -34,13 +34,22 @@ describe('KeyedCollection', () => {
 
   it('hands out a new array after a change and the same one when nothing changed', () => {
     const collection = new KeyedCollection<{ id: number; v: number }>('id');
-    collection.reset([{ id: 1, v: 1 }, { id: 2, v: 2 }]);
+    collection.reset([
+      { id: 1, v: 1 },
+      { id: 2, v: 2 },
+    ]);
     const first = collection.toArray();
     expect(collection.toArray()).toBe(first);
     collection.upsert({ id: 2, v: 3 });
     const second = collection.toArray();
     expect(second).not.toBe(first);
-    expect(first).toEqual([{ id: 1, v: 1 }, { id: 2, v: 2 }]); // earlier snapshots never change
-    expect(second).toEqual([{ id: 1, v: 1 }, { id: 2, v: 3 }]);
+    expect(first).toEqual([
+      { id: 1, v: 1 },
+      { id: 2, v: 2 },
+    ]); // earlier snapshots never change
+    expect(second).toEqual([
+      { id: 1, v: 1 },
+      { id: 2, v: 3 },
+    ]);
   });
 });

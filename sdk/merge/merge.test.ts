@@ -9,11 +9,23 @@ function run(config: Parameters<typeof mergerFor>[0], initial: unknown, events: 
 }
 
 describe('crud', () => {
-  const todos = [{ id: 1, t: 'a' }, { id: 2, t: 'b' }, { id: 3, t: 'c' }];
+  const todos = [
+    { id: 1, t: 'a' },
+    { id: 2, t: 'b' },
+    { id: 3, t: 'c' },
+  ];
 
   it('appends created items and upserts a created item it already has', () => {
-    expect(run({ strategy: 'crud' }, todos, [['created', { id: 4, t: 'd' }], ['created', { id: 2, t: 'B' }]])).toEqual([
-      { id: 1, t: 'a' }, { id: 2, t: 'B' }, { id: 3, t: 'c' }, { id: 4, t: 'd' },
+    expect(
+      run({ strategy: 'crud' }, todos, [
+        ['created', { id: 4, t: 'd' }],
+        ['created', { id: 2, t: 'B' }],
+      ]),
+    ).toEqual([
+      { id: 1, t: 'a' },
+      { id: 2, t: 'B' },
+      { id: 3, t: 'c' },
+      { id: 4, t: 'd' },
     ]);
   });
 
@@ -22,21 +34,38 @@ describe('crud', () => {
   });
 
   it('keeps list order when an item is deleted', () => {
-    expect(run({ strategy: 'crud' }, todos, [['deleted', { id: 2 }], ['created', { id: 9 }]])).toEqual([todos[0], todos[2], { id: 9 }]);
+    expect(
+      run({ strategy: 'crud' }, todos, [
+        ['deleted', { id: 2 }],
+        ['created', { id: 9 }],
+      ]),
+    ).toEqual([todos[0], todos[2], { id: 9 }]);
     expect(run({ strategy: 'crud' }, todos, [['deleted', 1]])).toEqual([todos[1], todos[2]]);
   });
 
   it('puts new items first with prepend, newest first, and keeps order on delete', () => {
-    const view = run({ strategy: 'crud', prepend: true }, todos, [['created', { id: 4 }], ['created', { id: 5 }], ['deleted', { id: 2 }]]);
+    const view = run({ strategy: 'crud', prepend: true }, todos, [
+      ['created', { id: 4 }],
+      ['created', { id: 5 }],
+      ['deleted', { id: 2 }],
+    ]);
     expect(view).toEqual([{ id: 5 }, { id: 4 }, todos[0], todos[2]]);
   });
 
   it('uses a configurable key', () => {
-    expect(run({ strategy: 'crud', key: 'slug' }, [{ slug: 'x', n: 1 }], [['updated', { slug: 'x', n: 2 }]])).toEqual([{ slug: 'x', n: 2 }]);
+    expect(run({ strategy: 'crud', key: 'slug' }, [{ slug: 'x', n: 1 }], [['updated', { slug: 'x', n: 2 }]])).toEqual([
+      { slug: 'x', n: 2 },
+    ]);
   });
 
   it('ignores items without the key and events it does not know', () => {
-    expect(run({ strategy: 'crud' }, todos, [['created', { name: 'no id' }], ['created', 'text'], ['renamed', { id: 1 }]])).toEqual(todos);
+    expect(
+      run({ strategy: 'crud' }, todos, [
+        ['created', { name: 'no id' }],
+        ['created', 'text'],
+        ['renamed', { id: 1 }],
+      ]),
+    ).toEqual(todos);
   });
 
   it('replaces everything on set', () => {
@@ -45,17 +74,34 @@ describe('crud', () => {
 
   it('cannot be polluted by hostile keys', () => {
     const hostile = JSON.parse('[{"id":"__proto__","polluted":true},{"id":"constructor","x":1},{"id":"hasOwnProperty"}]');
-    const view = run({ strategy: 'crud' }, hostile, [['updated', JSON.parse('{"id":"__proto__","polluted":2}')], ['deleted', { id: 'constructor' }]]);
+    const view = run({ strategy: 'crud' }, hostile, [
+      ['updated', JSON.parse('{"id":"__proto__","polluted":2}')],
+      ['deleted', { id: 'constructor' }],
+    ]);
     expect(view).toEqual([{ id: '__proto__', polluted: 2 }, { id: 'hasOwnProperty' }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const viaKeyField = run({ strategy: 'crud', key: '__proto__' }, [JSON.parse('{"__proto__":1}')], [['created', JSON.parse('{"__proto__":2}')]]);
+    const viaKeyField = run(
+      { strategy: 'crud', key: '__proto__' },
+      [JSON.parse('{"__proto__":1}')],
+      [['created', JSON.parse('{"__proto__":2}')]],
+    );
     expect(viaKeyField).toHaveLength(2);
   });
 });
 
 describe('latest', () => {
   it('keeps only the last max events, oldest first', () => {
-    expect(run({ strategy: 'latest', max: 3 }, [1, 2], [['e', 3], ['e', 4], ['e', 5]])).toEqual([3, 4, 5]);
+    expect(
+      run(
+        { strategy: 'latest', max: 3 },
+        [1, 2],
+        [
+          ['e', 3],
+          ['e', 4],
+          ['e', 5],
+        ],
+      ),
+    ).toEqual([3, 4, 5]);
   });
 
   it('trims an initial snapshot to max', () => {
@@ -70,25 +116,42 @@ describe('latest', () => {
 
 describe('set', () => {
   it('replaces the value on every event', () => {
-    expect(run({ strategy: 'set' }, { users: 1 }, [['tick', { users: 2 }], ['anything', { users: 3 }]])).toEqual({ users: 3 });
+    expect(
+      run({ strategy: 'set' }, { users: 1 }, [
+        ['tick', { users: 2 }],
+        ['anything', { users: 3 }],
+      ]),
+    ).toEqual({ users: 3 });
   });
 });
 
 describe('presence', () => {
   it('joins and leaves by .key, one entry per key', () => {
-    const view = run({ strategy: 'presence' }, [], [
-      ['join', { key: 'ada', name: 'Ada' }],
-      ['join', { key: 'bob', name: 'Bob' }],
-      ['join', { key: 'ada', name: 'Ada L.' }],
-      ['leave', { key: 'bob' }],
-    ]);
+    const view = run(
+      { strategy: 'presence' },
+      [],
+      [
+        ['join', { key: 'ada', name: 'Ada' }],
+        ['join', { key: 'bob', name: 'Bob' }],
+        ['join', { key: 'ada', name: 'Ada L.' }],
+        ['leave', { key: 'bob' }],
+      ],
+    );
     expect(view).toEqual([{ key: 'ada', name: 'Ada L.' }]);
   });
 });
 
 describe('cursor', () => {
   it('updates and removes by .key', () => {
-    const view = run({ strategy: 'cursor' }, [{ key: 'a', x: 0 }], [['update', { key: 'b', x: 1 }], ['update', { key: 'a', x: 5 }], ['remove', { key: 'b' }]]);
+    const view = run(
+      { strategy: 'cursor' },
+      [{ key: 'a', x: 0 }],
+      [
+        ['update', { key: 'b', x: 1 }],
+        ['update', { key: 'a', x: 5 }],
+        ['remove', { key: 'b' }],
+      ],
+    );
     expect(view).toEqual([{ key: 'a', x: 5 }]);
   });
 });
