@@ -17,6 +17,7 @@ import { Connection } from './connection';
 import { newIdempotencyKey } from './idempotency-key';
 import type { OfflineQueue, OfflineQueueState } from './offline-queue';
 import { LatestSender } from './latest-sender';
+import { addSuperseded } from './superseded-counts';
 import { PendingCalls } from './pending-calls';
 import { RpcError } from './rpc-error';
 import { safeInvoke } from './safe-invoke';
@@ -88,20 +89,9 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
         return;
       case 'pressure':
         return $pressure.set({ active: frame.active, reason: frame.reason });
-      case 'coalesced': {
+      case 'coalesced':
         connection.send({ type: 'ack', batch: frame.batch }); // lets the server send the next window
-        const totals = { ...$coalesced.get() };
-        for (const [topic, count] of Object.entries(frame.superseded)) {
-          if (typeof count === 'number')
-            Object.defineProperty(totals, topic, {
-              value: (totals[topic] ?? 0) + count,
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-        }
-        return $coalesced.set(totals);
-      }
+        return $coalesced.set(addSuperseded($coalesced.get(), frame.superseded));
     }
   };
 
