@@ -13,7 +13,7 @@ import { IdempotencyWindow } from './idempotency';
 import type { CoalescedMessage, LiveHub } from './live-hub';
 import { HUB_DEFAULTS, type HubOptions } from './options';
 import { cursorTopic, PresenceTracker, presenceTopic } from './presence';
-import { PressureSampler } from './pressure';
+import { startPressureSignal, startSlowConsumerWatchdog } from './load-watch';
 import { PublishTiming } from './publish-timing';
 import { KeyedBuckets, TokenBucket } from './rate-limit';
 import { ReplayBuffer } from './replay-buffer';
@@ -152,35 +152,13 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   });
 
   // ---- pressure, and the slow-consumer watchdog ----
-  const sampler = new PressureSampler(
-    options.pressure ?? {},
-    {
-      takePublishCount: () => {
-        const count = topics.publishCount;
-        topics.publishCount = 0;
-        return count;
-      },
-      connections: () => sockets.size,
-      subscriptions: () => topics.subscriptionCount,
-    },
-    (error) => logger.error('[wirestore] an onPressure listener threw:', error),
-  );
-  sampler.onTransition(({ active, reason }) => {
+  const sampler = startPressureSignal(options.pressure ?? {}, topics, sockets, logger, ({ active, reason }) => {
     for (const codec of codecs.values()) {
       const payload = codec.encode({ type: 'pressure', active, reason });
       app.publish(wireTopic(codec.name, PRESSURE_TOPIC), payload, typeof payload !== 'string');
     }
   });
-  sampler.start();
-  // A socket whose send buffer passed the limit is closed with 4008: its client reconnects and
-  // resumes from the replay buffer. uWS itself cuts at 4× the limit, between two sweeps.
-  const watchdog = setInterval(() => {
-    coarseNow = Date.now();
-    for (const ws of sockets.values()) {
-      if (ws.getBufferedAmount() > settings.maxBackpressureBytes) ws.end(CloseCode.SLOW_CONSUMER, 'slow consumer');
-    }
-  }, 100);
-  watchdog.unref?.();
+  const watchdog = startSlowConsumerWatchdog(sockets, settings.maxBackpressureBytes, () => (coarseNow = Date.now()));
 
   app.ws<SocketData>(settings.path, {
     // uWS drops a frame over its own limit with a bare 1006 that tells the client nothing, so it
