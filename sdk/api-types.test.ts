@@ -4,7 +4,8 @@ import { stream } from '../server-shim/stream-definition';
 import type { Client } from './client';
 import type { StreamStore } from './stream-store';
 
-// The server's API object, as a user would write it.
+// The server's API object, as a user would write it (only its type is used here).
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const api = {
   todos: {
     add: async (_ctx: Context<{ id: string }>, text: string, done?: boolean) => ({ id: 1, text, done: done ?? false }),

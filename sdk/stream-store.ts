@@ -74,6 +74,8 @@ export class StreamController<Value> implements WireSubscriber {
       hydrate: (data: Value | HydrationData) => this.hydrate(data),
       when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
     });
+    // The mutations read the live merger and state through getters, which cannot be arrows.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const controller = this;
     Object.assign(
       store,

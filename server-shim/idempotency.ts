@@ -80,7 +80,8 @@ export class IdempotencyWindow {
     const remembered: Remembered = { path, at: this.now(), outcome: execute() };
     keys.set(key, remembered);
     if (remembered.outcome instanceof Promise) {
-      remembered.outcome.then((outcome) => (remembered.outcome = outcome));
+      // Never rejects: execute() turns every failure into an outcome.
+      void remembered.outcome.then((outcome) => (remembered.outcome = outcome));
     }
     this.trim(keys);
     return remembered.outcome;
