@@ -37,18 +37,22 @@ const api = {
   },
   whisper: (ctx, text) => ctx.signal(ctx.connectionId, 'whisper', `you said: ${text}`),
   todos: {
-    // A crud stream: clients get the list, then every created/updated/deleted event.
-    list: stream('todos', () => todos, { merge: 'crud', key: 'id' }),
-    add(ctx, text) {
-      if (typeof text !== 'string' || !text.trim()) throw new LiveError('EMPTY', 'A todo needs some text');
-      const todo = { id: nextTodoId++, text: text.slice(0, 200), done: false };
+    // A crud stream whose store gets optimistic create/update/remove and undo/redo from `actions`.
+    list: stream('todos', () => todos, { merge: 'crud', key: 'id', actions: { create: 'todos/create', update: 'todos/update', remove: 'todos/remove' } }),
+    create(ctx, item) {
+      const text = typeof item?.text === 'string' ? item.text.trim().slice(0, 200) : '';
+      if (!text) throw new LiveError('EMPTY', 'A todo needs some text');
+      // A known numeric id is kept (undo of a delete brings the row back as it was); temporary ids are replaced.
+      const id = typeof item.id === 'number' && !todos.some((t) => t.id === item.id) ? item.id : nextTodoId++;
+      const todo = { id, text, done: item.done === true };
       todos.push(todo);
       ctx.publish('todos', 'created', todo);
       return todo;
     },
-    toggle(ctx, id) {
-      const todo = findTodo(id);
-      todo.done = !todo.done;
+    update(ctx, item) {
+      const todo = findTodo(item?.id);
+      if (todo.text === 'locked') throw new LiveError('LOCKED', 'The todo called "locked" cannot change: watch the rollback');
+      Object.assign(todo, { text: String(item.text ?? todo.text).slice(0, 200), done: item.done === true });
       ctx.publish('todos', 'updated', todo);
       return todo;
     },
@@ -65,6 +69,12 @@ const api = {
 
 const server = createServer({
   api,
+  // Who you are: a name from the page (a real app checks a session cookie here).
+  authenticate: (request) => {
+    const name = new URLSearchParams(request.query).get('name')?.slice(0, 24) || 'guest';
+    return { id: `${name}@${request.ip}`, name };
+  },
+  presence: { topics: (topic) => topic.startsWith('room:'), select: (user) => ({ name: user.name }), cursorIntervalMs: 30 },
   static: { '/': new URL('./public', import.meta.url).pathname, '/cdn/': new URL('../dist/cdn', import.meta.url).pathname },
   // The clock topic is readable by anyone; everything under "private/" is refused, to show denials.
   canSubscribe: (_ctx, topic) => (topic.startsWith('private/') ? 'private topics need an invitation' : true),
