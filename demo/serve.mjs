@@ -38,7 +38,11 @@ const api = {
   whisper: (ctx, text) => ctx.signal(ctx.connectionId, 'whisper', `you said: ${text}`),
   todos: {
     // A crud stream whose store gets optimistic create/update/remove and undo/redo from `actions`.
-    list: stream('todos', () => todos, { merge: 'crud', key: 'id', actions: { create: 'todos/create', update: 'todos/update', remove: 'todos/remove' } }),
+    list: stream('todos', () => todos, {
+      merge: 'crud',
+      key: 'id',
+      actions: { create: 'todos/create', update: 'todos/update', remove: 'todos/remove' },
+    }),
     create(ctx, item) {
       const text = typeof item?.text === 'string' ? item.text.trim().slice(0, 200) : '';
       if (!text) throw new LiveError('EMPTY', 'A todo needs some text');
