@@ -297,7 +297,10 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       signalListeners.add(listener);
       return () => signalListeners.delete(listener);
     },
-    close: () => connection.close(),
+    close: () => {
+      connection.close();
+      queue?.close();
+    },
   };
   return client;
 }

@@ -83,7 +83,14 @@ export class OfflineQueue {
     if (typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`wirestore-queue:${name}`);
       this.channel.onmessage = (message: MessageEvent<Settlement>) => this.settleLocally(message.data);
+      // Node (SSR, tests) has BroadcastChannel too, and an open one would keep the process alive.
+      (this.channel as BroadcastChannel & { unref?: () => void }).unref?.();
     }
+  }
+
+  /** Stops listening to other tabs (the client was closed). */
+  close(): void {
+    this.channel?.close();
   }
 
   /** True while entries wait or a replay runs: new calls then queue too, to keep the order. */
