@@ -1,64 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StreamStore } from '../sdk/index';
-import type { PersistedStream, StreamStorage } from '../sdk/stream-persistence';
 import { TcpProxy } from '../test-support/tcp-proxy';
-import type { Context } from './context';
 import { LiveError } from './live-error';
 import { channel, stream } from './stream-definition';
 import { closeAll, connectClient, startServer, track, waitFor } from './test-support/harness';
+import { todoApp, todosThroughProxy, watch, type Todo } from './test-support/todo-app';
 
 afterEach(closeAll);
-
-interface Todo {
-  id: number;
-  text: string;
-}
-
-/** A todo app whose server-side truth the tests compare the client stores against. */
-function todoApp(options: { loadDelayMs?: number } = {}) {
-  const truth: Todo[] = [];
-  let nextId = 1;
-  const api = {
-    todos: {
-      list: stream('todos', async () => {
-        const snapshot = truth.map((todo) => ({ ...todo }));
-        if (options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, options.loadDelayMs));
-        return snapshot;
-      }),
-      add: (ctx: Context, text: string) => {
-        const todo = { id: nextId++, text };
-        truth.push(todo);
-        ctx.publish('todos', 'created', todo);
-        return todo;
-      },
-    },
-  };
-  const addOnServer = (server: { publish: Context['publish'] }, text: string) => {
-    const todo = { id: nextId++, text };
-    truth.push(todo);
-    server.publish('todos', 'created', todo);
-  };
-  return { api, truth, addOnServer };
-}
-
-/** A shim behind a fault-injecting proxy, and a client of it with the todo stream open and loaded. */
-async function todosThroughProxy(app: ReturnType<typeof todoApp>, options: Parameters<typeof startServer>[0] = {}) {
-  const server = await startServer({ api: app.api, ...options });
-  const proxy = track(new TcpProxy(server.port!));
-  await proxy.listen();
-  const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
-  const todos = client.stream<Todo[]>('todos/list');
-  const until = watch(todos);
-  await until((value) => value !== undefined);
-  return { server, proxy, client, todos, until };
-}
-
-/** Keeps a store mounted for the test and resolves when its value satisfies `check`. */
-function watch<T>(store: StreamStore<T>) {
-  const stop = store.subscribe(() => {});
-  track({ close: stop });
-  return (check: (value: T | undefined) => boolean, timeoutMs = 5000) => waitFor(() => check(store.get()), timeoutMs);
-}
 
 describe('stream stores against a real shim', () => {
   it('loads the data, then folds in live events; undefined only while loading', async () => {
@@ -251,61 +198,5 @@ describe('stream stores against a real shim', () => {
       { id: 2, text: 'ho' },
     ]);
     expect(cursors.get()).toEqual([{ key: 'ada', x: 2 }]);
-  });
-
-  it('hydrates from server.loadStream (SSR) with no loading state, then resumes from that position', async () => {
-    const { api, truth, addOnServer } = todoApp();
-    const server = await startServer({ api });
-    addOnServer(server, 'rendered on the server');
-    const loaded = await server.loadStream('todos/list', { user: undefined });
-    addOnServer(server, 'published after the render');
-    const client = connectClient(server.url);
-    const todos = client.stream<Todo[]>('todos/list');
-    todos.hydrate(loaded as never);
-    expect(todos.get()).toEqual([truth[0]]);
-    const until = watch(todos);
-    await until((value) => value?.length === 2);
-    expect(todos.get()).toEqual(truth);
-    expect(todos.lastSync.get()).toBe('recovered');
-  });
-
-  it('with persist, a new client shows the stored data before its socket opens, then resumes', async () => {
-    const { api, truth, addOnServer } = todoApp();
-    const server = await startServer({ api });
-    addOnServer(server, 'persisted');
-    const saved = new Map<string, PersistedStream>();
-    const storage: StreamStorage = {
-      get: async (key) => saved.get(key),
-      set: async (key, value) => void saved.set(key, structuredClone(value)),
-    };
-    const first = connectClient(server.url, { streamStorage: storage });
-    const firstTodos = first.streamWith<Todo[]>({ persist: true }, 'todos/list');
-    const stop = firstTodos.subscribe(() => {});
-    await waitFor(() => firstTodos.get()?.length === 1);
-    stop(); // unmount writes the latest state
-    await waitFor(() => saved.size === 1);
-    first.close();
-    addOnServer(server, 'while the tab was closed');
-
-    const second = connectClient(server.url, { streamStorage: storage });
-    const todos = second.streamWith<Todo[]>({ persist: true }, 'todos/list');
-    const values: Array<readonly Todo[] | undefined> = [];
-    track({ close: todos.subscribe((value) => values.push(value)) });
-    await waitFor(() => values.some((value) => value?.length === 1));
-    await waitFor(() => todos.get()?.length === 2);
-    expect(todos.get()).toEqual(truth);
-    expect(todos.lastSync.get()).toBe('recovered');
-  });
-
-  it('serves raw events through client.on, filtered by event name', async () => {
-    const server = await startServer();
-    const client = connectClient(server.url);
-    const pings = client.on('system', 'ping');
-    track({ close: pings.subscribe(() => {}) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    server.publish('system', 'pong', 1);
-    server.publish('system', 'ping', 2);
-    await waitFor(() => pings.get()?.data === 2);
-    expect(pings.get()).toMatchObject({ topic: 'system', event: 'ping', data: 2 });
   });
 });
