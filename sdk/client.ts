@@ -17,6 +17,7 @@ import { Connection } from './connection';
 import { newIdempotencyKey } from './idempotency-key';
 import type { OfflineQueue, OfflineQueueState } from './offline-queue';
 import { LatestSender } from './latest-sender';
+import { defaultSocketUrl, storageNamespace } from './page-origin';
 import { addSuperseded } from './superseded-counts';
 import { PendingCalls } from './pending-calls';
 import { RpcError } from './rpc-error';
@@ -30,12 +31,6 @@ import { TopicListeners } from './topic-listeners';
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
 const DEFAULTS = { heartbeatIntervalMs: 25_000, heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000, streamKeepMs: 30_000 };
-
-function defaultUrl(): string {
-  const location = globalThis.location as Location | undefined;
-  if (!location?.host) throw new Error('wirestore: no page origin to derive the URL from; pass { url }');
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
-}
 
 /**
  * Creates a client. Nothing touches the network, `window` or `document` until it connects, so
@@ -96,7 +91,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   };
 
   const connection: Connection = new Connection({
-    url: () => options.url ?? defaultUrl(),
+    url: () => options.url ?? defaultSocketUrl(),
     loadCodec: codecLoader(options.codec),
     WebSocket: options.WebSocket,
     backoff: options.reconnect ?? {},
@@ -149,7 +144,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     settings.streamKeepMs,
   );
 
-  const namespace = () => options.url ?? (globalThis.location as Location | undefined)?.host ?? 'default';
+  const namespace = () => storageNamespace(options.url);
   const $queueState = atom<OfflineQueueState>({ length: 0, entries: [], replaying: false, lastError: undefined });
   let queue: OfflineQueue | undefined;
   // The queue's code loads on demand; calls made meanwhile wait for it (a few ms, once).

@@ -1,0 +1,11 @@
+/** The socket URL on the page's own origin: `/ws`, `wss:` on https pages. Read only when connecting (SSR-safe). */
+export function defaultSocketUrl(): string {
+  const location = globalThis.location as Location | undefined;
+  if (!location?.host) throw new Error('wirestore: no page origin to derive the URL from; pass { url }');
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
+
+/** What separates this client's stored data (persisted streams, offline queue) from other servers'. */
+export function storageNamespace(url: string | undefined): string {
+  return url ?? (globalThis.location as Location | undefined)?.host ?? 'default';
+}
