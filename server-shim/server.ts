@@ -10,7 +10,7 @@ export interface LiveServer extends LiveHub {
   readonly app: TemplatedApp;
   /** The port listened on, once `listen` resolved. */
   readonly port: number | undefined;
-  /** Listens on `port` (0: any free port) and `host`; resolves with the actual port. */
+  /** Listens on `port` (0: any free port) and `host` (default 127.0.0.1, loopback only: pass `0.0.0.0` to serve others); resolves with the actual port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Graceful shutdown: every socket closes with 1001, then the port is released. */
   close(): Promise<void>;
