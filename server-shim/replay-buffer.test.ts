@@ -48,4 +48,16 @@ describe('ReplayBuffer', () => {
     expect(buffer.since('t', 9_700, 10_000)?.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 9_701 + i));
     expect(buffer.since('t', 9_699, 10_000)).toBeUndefined();
   });
+
+  it('bounds the events of all topics together, forgetting the quietest topics first', () => {
+    const clock = { now: 0 };
+    const buffer = new ReplayBuffer({ maxEvents: 100, maxTotalEvents: 1000 }, () => clock.now);
+    for (let topic = 0; topic < 50; topic++) {
+      clock.now = topic; // topic 49 published last
+      for (let seq = 1; seq <= 100; seq++) buffer.record(`t${topic}`, 'e', seq, seq);
+    }
+    expect(buffer.size).toBeLessThanOrEqual(1000);
+    expect(buffer.since('t49', 0, 100)).toHaveLength(100);
+    expect(buffer.since('t0', 99, 100)).toBeUndefined(); // forgotten: its clients reload in full
+  });
 });
