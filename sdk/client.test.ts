@@ -198,3 +198,22 @@ describe('reconnecting', () => {
     expect(seen).toEqual(['connect', 'disconnect 1001 true']);
   });
 });
+
+describe('raw topics', () => {
+  it('backfills a gap on the live connection at once, and drops what it has seen', async () => {
+    const client = makeClient();
+    const seqs: number[] = [];
+    client.subscribe('chat', (event) => seqs.push(event.seq!));
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'epoch-1', seq: 4, resumed: false });
+    FakeSocket.last.deliver({ topic: 'chat', event: 'msg', data: 5, seq: 5 });
+    FakeSocket.last.deliver({ topic: 'chat', event: 'msg', data: 5, seq: 5 });
+    FakeSocket.last.sent.length = 0;
+    FakeSocket.last.deliver({ topic: 'chat', event: 'msg', data: 8, seq: 8 });
+    expect(FakeSocket.last.sent).toEqual([{ type: 'subscribe', ref: 1, topic: 'chat', args: [], resume: { epoch: 'epoch-1', seq: 5 } }]);
+    const replay = [6, 7, 8].map((seq) => ({ topic: 'chat', event: 'msg', data: seq, seq }));
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'epoch-1', seq: 5, resumed: true, replay });
+    expect(seqs).toEqual([5, 6, 7, 8]);
+  });
+});

@@ -249,10 +249,11 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       const listener = { ...subscribeOptions, onEvent };
       let group = topicListeners.get(topic);
       if (!group) {
-        const created = new TopicListeners(topic, subscribeOptions.args ?? []);
+        let ref = 0;
+        const created = new TopicListeners(topic, subscribeOptions.args ?? [], () => void connection.send(subscriptions.frame(ref)!));
         topicListeners.set(topic, created);
         group = created;
-        const ref = subscribeOnWire(created);
+        ref = subscribeOnWire(created);
         const release = () => {
           topicListeners.delete(topic);
           unsubscribeOnWire(ref);

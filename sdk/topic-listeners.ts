@@ -20,16 +20,19 @@ export interface TopicListener extends SubscribeOptions {
 
 /**
  * The listeners of one raw topic, sharing one wire subscription. Tracks the topic's position so
- * a reconnect resumes from it and an event seen twice is delivered once.
+ * a reconnect resumes from it, an event seen twice is delivered once, and a gap is backfilled.
  * @internal
  */
 export class TopicListeners implements WireSubscriber {
   readonly listeners = new Set<TopicListener>();
   #position: Position | undefined;
+  #awaitingBackfill = false;
 
   constructor(
     readonly topic: string,
     private readonly args: unknown[],
+    /** Re-sends the subscription with the current position: the server replays what was missed. */
+    private readonly requestBackfill: () => void,
   ) {}
 
   request(): SubscriptionRequest {
@@ -37,6 +40,7 @@ export class TopicListeners implements WireSubscriber {
   }
 
   onSubscribed(ack: SubscribedFrame): void {
+    this.#awaitingBackfill = false;
     if (!ack.resumed || this.#position?.epoch !== ack.epoch) this.#position = { epoch: ack.epoch, seq: ack.seq };
     for (const listener of [...this.listeners]) safeInvoke(listener.onSubscribed, ack);
     for (const event of ack.replay ?? []) this.onEvent(event);
@@ -44,7 +48,12 @@ export class TopicListeners implements WireSubscriber {
 
   onEvent(event: EventEnvelope): void {
     if (event.seq !== undefined && this.#position) {
-      if (event.seq <= this.#position.seq) return;
+      if (this.#awaitingBackfill || event.seq <= this.#position.seq) return; // the reply replays it / seen already
+      if (event.seq > this.#position.seq + 1) {
+        // A gap on a live connection: ask for exactly the missing events now, not at the next reconnect.
+        this.#awaitingBackfill = true;
+        return this.requestBackfill();
+      }
       this.#position = { epoch: this.#position.epoch, seq: event.seq };
     }
     for (const listener of [...this.listeners]) safeInvoke(listener.onEvent, event);
