@@ -1,21 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient, type ClientOptions } from './client';
+import { describe, expect, it, vi } from 'vitest';
+import { createClient } from './client';
 import { FakeSocket } from './test-support/fake-socket';
+import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
 
-const MID = () => 0.5; // jitter factor exactly 1
-
-function makeClient(options: ClientOptions = {}) {
-  return createClient({ url: 'ws://test/ws', WebSocket: FakeSocket.asConstructor(), reconnect: { random: MID }, ...options });
-}
-
-/** Lets the codec load and the socket be created (the first open awaits a resolved promise). */
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.reset();
-});
-afterEach(() => vi.useRealTimers());
+useFakeSockets();
 
 describe('connecting', () => {
   it('opens nothing until first used, then offers the JSON subprotocol', async () => {

@@ -1,22 +1,9 @@
 // Connection behaviour seen through the client: terminal closes, timeouts, heartbeat, browser signals.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient, type ClientOptions } from './client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from './test-support/fake-socket';
+import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
 
-const MID = () => 0.5; // jitter factor exactly 1
-
-function makeClient(options: ClientOptions = {}) {
-  return createClient({ url: 'ws://test/ws', WebSocket: FakeSocket.asConstructor(), reconnect: { random: MID }, ...options });
-}
-
-/** Lets the codec load and the socket be created (the first open awaits a resolved promise). */
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.reset();
-});
-afterEach(() => vi.useRealTimers());
+useFakeSockets();
 
 describe('terminal closes', () => {
   it.each([1008, 4401, 4403])('on %i rejects every pending call at once and never retries', async (code) => {

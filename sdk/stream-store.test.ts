@@ -1,13 +1,13 @@
 import { atom } from 'nanostores';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClient } from './client';
+import { describe, expect, it, vi } from 'vitest';
 import { combine } from './combine';
+import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
 import { FakeSocket } from './test-support/fake-socket';
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
+useFakeSockets();
 
 async function openClient() {
-  const client = createClient({ url: 'ws://test/ws', WebSocket: FakeSocket.asConstructor(), reconnect: { random: () => 0.5 } });
+  const client = makeClient();
   client.connect();
   await settle();
   FakeSocket.last.accept();
@@ -24,12 +24,6 @@ const ack = (extra: object) => ({
   merge: { strategy: 'crud', key: 'id' },
   ...extra,
 });
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  FakeSocket.reset();
-});
-afterEach(() => vi.useRealTimers());
 
 describe('stream store', () => {
   it('applies a snapshot and its replayed events in one pass, notifying once', async () => {
