@@ -25,8 +25,8 @@ import { safeInvoke } from './safe-invoke';
 import { stableJson } from './stable-json';
 import { StreamCache, type StreamOptions } from './stream-cache';
 import { indexedDbStorage } from './stream-persistence';
-import { Subscriptions } from './subscriptions';
-import { TopicListeners } from './topic-listeners';
+import { Subscriptions, type WireHost } from './subscriptions';
+import { RawTopics } from './topic-listeners';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
@@ -45,7 +45,6 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const settings = { ...DEFAULTS, ...options };
   const pending = new PendingCalls();
   const subscriptions = new Subscriptions();
-  const topicListeners = new Map<string, TopicListeners>();
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
   const $coalesced = atom<Readonly<Record<string, number>>>({});
@@ -118,23 +117,24 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     },
   });
 
-  /** Starts a wire subscription (now if open, else on open) and returns its ref. */
-  const subscribeOnWire = (subscriber: Parameters<Subscriptions['add']>[0]) => {
-    const ref = subscriptions.add(subscriber);
-    connection.start();
-    connection.send(subscriptions.frame(ref)!);
-    return ref;
+  const wire: WireHost = {
+    subscribe(subscriber) {
+      const ref = subscriptions.add(subscriber);
+      connection.start();
+      connection.send(subscriptions.frame(ref)!);
+      return ref;
+    },
+    resubscribe: (ref) => void connection.send(subscriptions.frame(ref)!),
+    unsubscribe(ref) {
+      const topic = subscriptions.remove(ref);
+      if (topic !== undefined) connection.send({ type: 'unsubscribe', topic });
+    },
   };
-  const unsubscribeOnWire = (ref: number) => {
-    const topic = subscriptions.remove(ref);
-    if (topic !== undefined) connection.send({ type: 'unsubscribe', topic });
-  };
+  const rawTopics = new RawTopics(wire);
 
   const streams = new StreamCache(
     {
-      subscribe: subscribeOnWire,
-      resubscribe: (ref) => void connection.send(subscriptions.frame(ref)!),
-      unsubscribe: unsubscribeOnWire,
+      ...wire,
       loadMore: (path, args, cursor) => callWith({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
       // Writes from a store are fresh calls: two identical ones in a tick are two user actions.
       call: (path, args) => callWith({ fresh: true }, path, args),
@@ -246,25 +246,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     subscribe(topic, onEvent, subscribeOptions = {}) {
       if (typeof topic !== 'string' || topic.length === 0) throw new TypeError('subscribe: topic must be a non-empty string');
       if (typeof onEvent !== 'function') throw new TypeError('subscribe: onEvent must be a function');
-      const listener = { ...subscribeOptions, onEvent };
-      let group = topicListeners.get(topic);
-      if (!group) {
-        let ref = 0;
-        const created = new TopicListeners(topic, subscribeOptions.args ?? [], () => void connection.send(subscriptions.frame(ref)!));
-        topicListeners.set(topic, created);
-        group = created;
-        ref = subscribeOnWire(created);
-        const release = () => {
-          topicListeners.delete(topic);
-          unsubscribeOnWire(ref);
-        };
-        Object.assign(created, { release });
-      }
-      group.listeners.add(listener);
-      const owner = group as TopicListeners & { release(): void };
-      return () => {
-        if (owner.listeners.delete(listener) && owner.listeners.size === 0 && topicListeners.get(topic) === owner) owner.release();
-      };
+      return rawTopics.subscribe(topic, { ...subscribeOptions, onEvent });
     },
     stream: ((path: string, ...args: unknown[]) => streams.get(path, args, {})) as Client<Api>['stream'],
     streamWith: ((streamOptions: StreamOptions, path: string, ...args: unknown[]) =>

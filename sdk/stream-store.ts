@@ -5,7 +5,7 @@ import type { CrudActions, DeniedFrame, EventEnvelope, MergeConfig, Position, St
 import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
 import { RpcError } from './rpc-error';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
-import type { SubscriptionRequest, WireSubscriber } from './subscriptions';
+import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
 import { OptimisticLayers } from './optimistic-layers';
 import { streamMutations } from './stream-mutations';
 import { isHydrationData, type HydrationData, type StreamStatus, type StreamStore, type SyncOutcome } from './stream-types';
@@ -13,10 +13,7 @@ import { isHydrationData, type HydrationData, type StreamStatus, type StreamStor
 export type { HydrationData, StreamStatus, StreamStore, SyncOutcome } from './stream-types';
 
 /** @internal What the stream needs from its client. */
-export interface StreamHost {
-  subscribe(subscriber: WireSubscriber): number;
-  resubscribe(ref: number): void;
-  unsubscribe(ref: number): void;
+export interface StreamHost extends WireHost {
   loadMore(path: string, args: unknown[], cursor: unknown): Promise<StreamPage>;
   call(path: string, args: unknown[]): Promise<unknown>;
   storage: StreamStorage | undefined;

@@ -16,6 +16,15 @@ export interface WireSubscriber {
   onDenied(denial: DeniedFrame): void;
 }
 
+/** Starting, restarting (to backfill) and stopping wire subscriptions: what raw topics and streams share. @internal */
+export interface WireHost {
+  /** Starts a wire subscription (now if open, else on open) and returns its ref. */
+  subscribe(subscriber: WireSubscriber): number;
+  /** Sends the subscription again with its current resume position: the server replays what was missed. */
+  resubscribe(ref: number): void;
+  unsubscribe(ref: number): void;
+}
+
 interface Entry {
   ref: number;
   subscriber: WireSubscriber;

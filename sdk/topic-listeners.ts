@@ -1,6 +1,6 @@
 import type { DeniedFrame, EventEnvelope, Position, SubscribedFrame } from '../protocol/frames';
 import { safeInvoke } from './safe-invoke';
-import type { SubscriptionRequest, WireSubscriber } from './subscriptions';
+import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
 
 /** Callbacks of one `client.subscribe`. */
 export interface SubscribeOptions {
@@ -62,5 +62,34 @@ export class TopicListeners implements WireSubscriber {
   onDenied(denial: DeniedFrame): void {
     for (const listener of [...this.listeners]) safeInvoke(listener.onDenied, denial);
     this.listeners.clear();
+  }
+}
+
+/**
+ * The client's raw topic subscriptions: one {@link TopicListeners} and one wire subscription per
+ * topic, however many listeners; the wire subscription ends with the last listener.
+ * @internal
+ */
+export class RawTopics {
+  readonly #groups = new Map<string, { ref: number; group: TopicListeners }>();
+
+  constructor(private readonly wire: WireHost) {}
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(topic: string, listener: TopicListener): () => void {
+    let entry = this.#groups.get(topic);
+    if (!entry) {
+      const created = { ref: 0, group: new TopicListeners(topic, listener.args ?? [], () => this.wire.resubscribe(created.ref)) };
+      this.#groups.set(topic, created);
+      created.ref = this.wire.subscribe(created.group);
+      entry = created;
+    }
+    const owner = entry;
+    owner.group.listeners.add(listener);
+    return () => {
+      if (!owner.group.listeners.delete(listener) || owner.group.listeners.size > 0 || this.#groups.get(topic) !== owner) return;
+      this.#groups.delete(topic);
+      this.wire.unsubscribe(owner.ref);
+    };
   }
 }
