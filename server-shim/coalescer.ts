@@ -84,11 +84,6 @@ export class Coalescer {
     });
   }
 
-  /** Messages still waiting for this socket (for tests and metrics). */
-  pendingCount(ws: LiveSocket): number {
-    return this.outboxes.get(ws)?.pending.size ?? 0;
-  }
-
   private schedule(ws: LiveSocket, outbox: Outbox): void {
     if (outbox.scheduled || outbox.pending.size === 0) return;
     outbox.scheduled = true;

@@ -87,11 +87,6 @@ export class IdempotencyWindow {
     return remembered.outcome;
   }
 
-  /** How many keys a scope holds (for tests and metrics). */
-  size(scope: string): number {
-    return this.scopes.get(scope)?.size ?? 0;
-  }
-
   private keysOf(scope: string): Map<string, Remembered> {
     let keys = this.scopes.get(scope);
     if (!keys) this.scopes.set(scope, (keys = new Map()));
