@@ -15,6 +15,9 @@ export const MAX_KEY_LENGTH = 128;
 export type ClientFrameReading =
   { kind: 'frame'; frame: ClientFrame } | { kind: 'invalid'; id: number | null; message: string } | { kind: 'unknown'; type: unknown };
 
+/** A client instance id: random, URL-safe, long enough that nobody guesses another's. */
+const INSTANCE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 function isCallId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
@@ -106,6 +109,10 @@ export function readClientFrame(raw: unknown): ClientFrameReading {
       if (!isName(raw.topic, MAX_TOPIC_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.topic must be a non-empty string' };
       if (!isName(raw.event, MAX_PATH_LENGTH)) return { kind: 'invalid', id: null, message: 'publish.event must be a non-empty string' };
       return { kind: 'frame', frame: { type: 'publish', topic: raw.topic, event: raw.event, data: raw.data } };
+    case 'hello':
+      if (typeof raw.instance !== 'string' || !INSTANCE_ID.test(raw.instance))
+        return { kind: 'invalid', id: null, message: 'hello.instance must be 16 to 64 characters of [A-Za-z0-9_-]' };
+      return { kind: 'frame', frame: { type: 'hello', instance: raw.instance } };
     default:
       if (typeof raw.type === 'string') return { kind: 'unknown', type: raw.type };
       return { kind: 'invalid', id: isCallId(raw.id) ? raw.id : null, message: 'frame.type must be a string' };

@@ -1,5 +1,3 @@
-import type { ErrorBody } from './error-codes';
-
 /** An Error carrying the `{ code, message, details? }` body that travels in error frames. */
 export class CodedError extends Error {
   readonly code: string;
@@ -9,12 +7,5 @@ export class CodedError extends Error {
     super(message);
     this.code = code;
     this.details = details;
-  }
-
-  /** The wire body, without `details` when there are none. */
-  toBody(): ErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
   }
 }

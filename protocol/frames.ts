@@ -3,7 +3,11 @@ import type { ErrorBody } from './error-codes';
 /** Bumped on any change an older peer could misread. Carried in the hello frame. */
 export const PROTOCOL_VERSION = 1;
 
-/** A stream position: the server's epoch (one per process start) and the topic's last seq. */
+/**
+ * A stream position: the topic's epoch and its last seq. Each topic has its own epoch, new when
+ * the server process starts and whenever the topic's state was freed and began again: a seq is
+ * only comparable within one epoch.
+ */
 export interface Position {
   epoch: string;
   seq: number;
@@ -97,7 +101,19 @@ export interface AckFrame {
   batch: number;
 }
 
-export type ClientFrame = CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame | PublishFrame | AckFrame;
+/**
+ * Sent by the client as its first frame on every socket: `instance` is a random id the client
+ * keeps across reconnects (and, in a browser, across reloads of the same origin). The server
+ * scopes the exactly-once window of users without an `id` to it, so no other client can read or
+ * evict their stored results.
+ */
+export interface ClientHelloFrame {
+  type: 'hello';
+  instance: string;
+}
+
+export type ClientFrame =
+  CallFrame | BatchFrame | SubscribeFrame | UnsubscribeFrame | PingFrame | PublishFrame | AckFrame | ClientHelloFrame;
 
 // ---- server → client ----
 
@@ -161,6 +177,16 @@ export interface DeniedFrame {
   reason: string;
 }
 
+/**
+ * The server ended a subscription (`server.unsubscribe`, or access re-checked and now refused).
+ * Every subscription of the client on `topic` stops; `reason` says why, as in `denied`.
+ */
+export interface UnsubscribedFrame {
+  type: 'unsubscribed';
+  topic: string;
+  reason: string;
+}
+
 /** A point-to-point message to one connection. */
 export interface SignalFrame {
   type: 'signal';
@@ -200,6 +226,11 @@ export interface EventEnvelope {
   event: string;
   data: unknown;
   seq?: number;
+  /**
+   * Client publishes only: who published, stamped by the server (the same opaque key the
+   * user's presence entry carries). A client cannot set or forge it.
+   */
+  sender?: string;
 }
 
 export type ServerFrame =
@@ -208,6 +239,7 @@ export type ServerFrame =
   | ErrorFrame
   | SubscribedFrame
   | DeniedFrame
+  | UnsubscribedFrame
   | SignalFrame
   | PressureFrame
   | PongFrame

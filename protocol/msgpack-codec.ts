@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
 import type { Codec } from './codec';
+import { assertPlainMsgpack } from './msgpack-scan';
 
 // Plain MessagePack only, so a server or client in any language can read it: no records or
 // structures (msgpackr extensions), undefined as nil, 64-bit ints as plain numbers.
@@ -29,6 +30,9 @@ export const msgpackCodec: Codec = {
   encode: (value) => packr.pack(value),
   decode(payload) {
     const bytes = typeof payload === 'string' ? utf8.encode(payload) : payload instanceof Uint8Array ? payload : new Uint8Array(payload);
+    // msgpackr reads its own extensions (records, shared references, BigInt, Set, Error, …) into
+    // live objects and can be made to build a DAG that explodes later: admit plain values only.
+    assertPlainMsgpack(bytes);
     return packr.unpack(bytes);
   },
 };

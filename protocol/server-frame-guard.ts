@@ -28,8 +28,9 @@ export function readServerFrame(raw: unknown): ServerFrame | undefined {
       return typeof raw.ref === 'number' && typeof raw.topic === 'string' && typeof raw.epoch === 'string' && typeof raw.seq === 'number'
         ? (raw as unknown as ServerFrame)
         : undefined;
-    case 'denied':
-      return typeof raw.ref === 'number' && typeof raw.topic === 'string' ? (raw as unknown as ServerFrame) : undefined;
+    case 'denied': // matched by ref; one with no number ref is simply not matched
+    case 'unsubscribed':
+      return typeof raw.topic === 'string' && typeof raw.reason === 'string' ? (raw as unknown as ServerFrame) : undefined;
     case 'signal':
       return typeof raw.event === 'string' ? (raw as unknown as ServerFrame) : undefined;
     case 'pressure':

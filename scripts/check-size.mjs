@@ -42,7 +42,7 @@ for (const budget of budgets) {
   const size = budget.file ? gzipSync(await readFile(root + budget.file), { level: 9 }).length : await bundleSize(budget.code);
   const over = size > budget.limitBytes;
   failed ||= over;
-  console.log(`${over ? 'FAIL' : 'ok  '} ${budget.name.padEnd(36)} ${kb(size).padStart(9)}  (budget ${kb(budget.limitBytes)})`);
+  console.log(`${over ? 'FAIL' : 'ok  '} ${budget.name.padEnd(36)} ${kb(size).padStart(9)}  (budget ${kb(budget.limitBytes)}; ${size} B)`);
   const quoted = `| ${budget.name} | ${kb(budget.limitBytes)} |`;
   if (!readme.includes(quoted)) {
     failed = true;

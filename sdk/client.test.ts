@@ -128,6 +128,52 @@ describe('reconnecting', () => {
     expect(events).toEqual(['hi']);
   });
 
+  it('says hello first on every socket, with one instance id kept across reconnects', async () => {
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    const first = FakeSocket.last.hello?.instance;
+    expect(first).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(3000);
+    FakeSocket.last.accept();
+    expect(FakeSocket.last.hello?.instance).toBe(first);
+  });
+
+  it('tells raw listeners when a resubscription could not resume, so nothing is skipped silently', async () => {
+    const client = makeClient();
+    const resets: unknown[] = [];
+    client.subscribe('chat', () => {}, { onReset: (reset) => resets.push(reset) });
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'e1', seq: 4, resumed: false });
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(3000);
+    FakeSocket.last.accept();
+    const missed = { topic: 'chat', event: 'msg', data: 'x', seq: 5 };
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'e1', seq: 4, resumed: true, replay: [missed] });
+    expect(resets).toEqual([]); // resumed: the replay carries what was missed
+    FakeSocket.last.drop();
+    await vi.advanceTimersByTimeAsync(3000);
+    FakeSocket.last.accept();
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'chat', epoch: 'e2', seq: 3, resumed: false });
+    expect(resets).toEqual([{ from: { epoch: 'e1', seq: 5 }, to: { epoch: 'e2', seq: 3 } }]);
+  });
+
+  it('ends every listener of a topic the server unsubscribes, and a later subscribe starts afresh', async () => {
+    const client = makeClient();
+    const denials: unknown[] = [];
+    client.subscribe('room', () => {}, { onDenied: (denial) => denials.push(denial.reason) });
+    await settle();
+    FakeSocket.last.accept();
+    FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'room', epoch: 'e1', seq: 0, resumed: false });
+    FakeSocket.last.deliver({ type: 'unsubscribed', topic: 'room', reason: 'FORBIDDEN: kicked' });
+    expect(denials).toEqual(['FORBIDDEN: kicked']);
+    client.subscribe('room', () => {});
+    expect(FakeSocket.last.sent.at(-1)).toEqual({ type: 'subscribe', ref: 2, topic: 'room', args: [] });
+  });
+
   it('resends keyed calls in flight on the next socket, rejects unkeyed ones with DISCONNECTED', async () => {
     const client = makeClient({ callTimeoutMs: 60_000 });
     client.connect();

@@ -1,5 +1,5 @@
 import { atom, onMount } from 'nanostores';
-import { ErrorCode } from '../protocol/error-codes';
+import type { WirestoreErrorCode } from '../protocol/error-codes';
 import {
   CURSOR_MOVE_PATH,
   CURSORS_STREAM,
@@ -57,7 +57,10 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     const outcome = connection.send({ type: 'call', ...call });
     if (outcome === 'sent') pending.markSent(call.id);
     else if (outcome === 'too-large') {
-      pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, `${call.path}: the call exceeds the server's maxPayloadBytes`));
+      pending.fail(
+        call.id,
+        new RpcError('PAYLOAD_TOO_LARGE' satisfies WirestoreErrorCode, `${call.path}: the call exceeds the server's maxPayloadBytes`),
+      );
     }
     return outcome !== 'not-open';
   };
@@ -78,6 +81,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
         return subscriptions.acknowledge(frame);
       case 'denied':
         return subscriptions.deny(frame);
+      case 'unsubscribed':
+        return subscriptions.revoke(frame.topic, frame.reason);
       case 'signal':
         for (const listener of [...signalListeners]) safeInvoke(listener, frame);
         return;
@@ -106,12 +111,16 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     },
     onFrame: handleFrame,
     onDrop(closeClass, code, reason) {
-      if (closeClass === 'closed') pending.failAll(ErrorCode.CLOSED, 'the client was closed');
+      if (closeClass === 'closed') pending.failAll('CLOSED' satisfies WirestoreErrorCode, 'the client was closed');
       else if (closeClass === 'terminal') {
-        pending.failAll(ErrorCode.TERMINATED, `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`, {
-          closeCode: code,
-          reason,
-        });
+        pending.failAll(
+          'TERMINATED' satisfies WirestoreErrorCode,
+          `the server ended the connection (${code}${reason ? `: ${reason}` : ''})`,
+          {
+            closeCode: code,
+            reason,
+          },
+        );
       } else pending.failSent();
       streams.forEach((stream) => stream.onDisconnected());
     },
@@ -178,8 +187,9 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
 
   const callWith = (callOptions: CallOptions, path: string, args: unknown[]): Promise<never> => {
     const state = connection.status.get().state;
-    if (state === 'closed') return Promise.reject(new RpcError(ErrorCode.CLOSED, 'the client was closed'));
-    if (state === 'terminal') return Promise.reject(new RpcError(ErrorCode.TERMINATED, 'the server ended the connection'));
+    if (state === 'closed') return Promise.reject(new RpcError('CLOSED' satisfies WirestoreErrorCode, 'the client was closed'));
+    if (state === 'terminal')
+      return Promise.reject(new RpcError('TERMINATED' satisfies WirestoreErrorCode, 'the server ended the connection'));
     if (typeof path !== 'string' || path.length === 0) {
       return Promise.reject(new TypeError(`call path must be a non-empty string, got ${typeof path}`));
     }
@@ -221,7 +231,10 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       for (const call of collected) {
         pending.fail(
           call.id,
-          new RpcError(ErrorCode.BATCH_TOO_LARGE, `a batch may hold at most ${maxBatchSize} calls, got ${collected.length}`),
+          new RpcError(
+            'BATCH_TOO_LARGE' satisfies WirestoreErrorCode,
+            `a batch may hold at most ${maxBatchSize} calls, got ${collected.length}`,
+          ),
         );
       }
       return result;
@@ -230,7 +243,10 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     if (outcome === 'sent') for (const call of collected) pending.markSent(call.id);
     else if (outcome === 'too-large') {
       for (const call of collected)
-        pending.fail(call.id, new RpcError(ErrorCode.PAYLOAD_TOO_LARGE, "the batch exceeds the server's maxPayloadBytes"));
+        pending.fail(
+          call.id,
+          new RpcError('PAYLOAD_TOO_LARGE' satisfies WirestoreErrorCode, "the batch exceeds the server's maxPayloadBytes"),
+        );
     }
     return result;
   };

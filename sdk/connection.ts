@@ -4,6 +4,7 @@ import { subprotocolFor, type Codec } from '../protocol/codec';
 import type { ClientFrame, HelloFrame, ServerFrame } from '../protocol/frames';
 import { readServerFrame } from '../protocol/server-frame-guard';
 import { reconnectDelay, type BackoffOptions } from './backoff';
+import { clientInstanceId } from './idempotency-key';
 import { safeInvoke } from './safe-invoke';
 import type { ConnectionStatus } from './status';
 
@@ -53,6 +54,7 @@ export class Connection {
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #receivedSinceCheck = false;
   #detachBrowserEvents: (() => void) | undefined;
+  #instance: string | undefined;
 
   constructor(private readonly config: ConnectionConfig) {
     this.status = this.#$status;
@@ -113,6 +115,8 @@ export class Connection {
     }
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
+    const hello = codec.encode({ type: 'hello', instance: (this.#instance ??= clientInstanceId()) } satisfies ClientFrame);
+    socket.onopen = () => socket.send(hello);
     // The hello must come within one heartbeat timeout, or the attempt counts as failed.
     this.#armHeartbeatCheck(this.config.heartbeatTimeoutMs);
     socket.onmessage = (message: MessageEvent) => this.#receive(message.data as string | ArrayBuffer);
@@ -132,7 +136,7 @@ export class Connection {
     try {
       frame = readServerFrame(this.#codec!.decode(payload));
     } catch (error) {
-      console.warn('[wirestore] dropped an undecodable frame from the server:', error);
+      console.warn('[wirestore] dropped an undecodable server frame:', error);
       return;
     }
     if (!frame) {
@@ -186,7 +190,10 @@ export class Connection {
     const socket = this.#socket;
     this.#socket = undefined;
     if (!socket) return;
-    socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onmessage = socket.onclose = socket.onopen = null;
+    // Not null: Node's \`ws\` emits 'error' when a socket closed while connecting is aborted, and
+    // an EventEmitter 'error' with no listener would crash the host process.
+    socket.onerror = () => {};
     try {
       socket.close(code === CloseCode.NORMAL || code >= 4000 ? code : CloseCode.NORMAL, reason.slice(0, 120));
     } catch {

@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { ErrorCode } from '../protocol/error-codes';
+import type { WirestoreErrorCode } from '../protocol/error-codes';
 import { RpcError } from './rpc-error';
 import { safeInvoke } from './safe-invoke';
 
@@ -49,7 +49,12 @@ export interface OfflineQueueState {
 }
 
 /** Errors that mean "try again later" rather than "the server said no". */
-const TRANSIENT = new Set<string>([ErrorCode.DISCONNECTED, ErrorCode.TIMEOUT, ErrorCode.TERMINATED, ErrorCode.CLOSED]);
+const TRANSIENT = new Set<string>([
+  'DISCONNECTED' satisfies WirestoreErrorCode,
+  'TIMEOUT' satisfies WirestoreErrorCode,
+  'TERMINATED' satisfies WirestoreErrorCode,
+  'CLOSED' satisfies WirestoreErrorCode,
+]);
 
 type Settlement = { id: string; ok: true; data: unknown } | { id: string; ok: false; code: string; message: string; details?: unknown };
 
@@ -109,7 +114,7 @@ export class OfflineQueue {
       this.settle({
         id: dropped.id,
         ok: false,
-        code: ErrorCode.QUEUE_FULL,
+        code: 'QUEUE_FULL' satisfies WirestoreErrorCode,
         message: `the offline queue is full; ${dropped.path} was dropped`,
       });
     }
@@ -158,12 +163,15 @@ export class OfflineQueue {
     const { maxAge, beforeReplay } = this.options;
     if (maxAge !== undefined && Date.now() - call.queuedAt > maxAge) {
       await this.options.storage.remove(call.id);
-      this.fail(call, new RpcError(ErrorCode.STALE, `${call.path} waited longer than ${maxAge} ms in the offline queue`));
+      this.fail(
+        call,
+        new RpcError('STALE' satisfies WirestoreErrorCode, `${call.path} waited longer than ${maxAge} ms in the offline queue`),
+      );
       return true;
     }
     if (beforeReplay && !(await beforeReplay(call))) {
       await this.options.storage.remove(call.id);
-      this.fail(call, new RpcError(ErrorCode.DROPPED, `${call.path} was dropped by beforeReplay`));
+      this.fail(call, new RpcError('DROPPED' satisfies WirestoreErrorCode, `${call.path} was dropped by beforeReplay`));
       return true;
     }
     try {
@@ -173,7 +181,7 @@ export class OfflineQueue {
       this.settle({ id: call.id, ok: true, data });
       return true;
     } catch (error) {
-      const rpcError = error instanceof RpcError ? error : new RpcError(ErrorCode.INTERNAL_ERROR, String(error));
+      const rpcError = error instanceof RpcError ? error : new RpcError('INTERNAL_ERROR' satisfies WirestoreErrorCode, String(error));
       if (TRANSIENT.has(rpcError.code)) return false;
       await this.options.storage.remove(call.id);
       this.fail(call, rpcError);

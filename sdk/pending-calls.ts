@@ -1,6 +1,6 @@
 import type { BatchedCall } from '../protocol/frames';
 import type { ErrorBody } from '../protocol/error-codes';
-import { ErrorCode } from '../protocol/error-codes';
+import type { WirestoreErrorCode } from '../protocol/error-codes';
 import { RpcError } from './rpc-error';
 
 interface PendingCall {
@@ -29,7 +29,7 @@ export class PendingCalls {
     if (key !== undefined) call.key = key;
     const promise = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(call.id, new RpcError(ErrorCode.TIMEOUT, `${path} got no reply within ${timeoutMs} ms`));
+        this.fail(call.id, new RpcError('TIMEOUT' satisfies WirestoreErrorCode, `${path} got no reply within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#calls.set(call.id, { call, resolve, reject, timer, sent: false });
     });
@@ -67,7 +67,11 @@ export class PendingCalls {
     for (const [id, pending] of this.#calls) {
       if (!pending.sent) continue;
       if (pending.call.key !== undefined) pending.sent = false;
-      else this.fail(id, new RpcError(ErrorCode.DISCONNECTED, `connection lost while ${pending.call.path} was in flight`));
+      else
+        this.fail(
+          id,
+          new RpcError('DISCONNECTED' satisfies WirestoreErrorCode, `connection lost while ${pending.call.path} was in flight`),
+        );
     }
   }
 

@@ -6,16 +6,9 @@ export function stableJson(value: unknown): string | undefined {
   try {
     return JSON.stringify(value, (_key, item: unknown) => {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-      const sorted: Record<string, unknown> = {};
-      for (const key of Object.keys(item).sort()) {
-        // defineProperty, not assignment: a "__proto__" key must stay data, not a prototype.
-        Object.defineProperty(sorted, key, {
-          value: (item as Record<string, unknown>)[key],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
+      // No prototype: a "__proto__" key stays data instead of setting one.
+      const sorted = Object.create(null) as Record<string, unknown>;
+      for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
       return sorted;
     });
   } catch {

@@ -1,5 +1,5 @@
 import type { ReadableAtom } from 'nanostores';
-import { ErrorCode } from '../protocol/error-codes';
+import type { WirestoreErrorCode } from '../protocol/error-codes';
 import type { CrudActions } from '../protocol/frames';
 import type { Merger } from './merge/index';
 import { MutationHistory } from './mutation-history';
@@ -82,7 +82,7 @@ export function streamMutations(stream: MutableStream, layers: OptimisticLayers,
     const path = stream.actions?.[name];
     if (!path) {
       throw new RpcError(
-        ErrorCode.INVALID_REQUEST,
+        'INVALID_REQUEST' satisfies WirestoreErrorCode,
         `this stream declares no "${name}" action: add { actions: { ${name}: 'rpc/path' } } to its stream() options`,
       );
     }

@@ -1,6 +1,6 @@
 import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { whenStore } from './when-store';
-import { ErrorCode } from '../protocol/error-codes';
+import type { WirestoreErrorCode } from '../protocol/error-codes';
 import type { CrudActions, DeniedFrame, EventEnvelope, MergeConfig, Position, StreamPage, SubscribedFrame } from '../protocol/frames';
 import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
 import { RpcError } from './rpc-error';
@@ -153,7 +153,7 @@ export class StreamController<Value> implements WireSubscriber {
     this.#ref = undefined;
     const [code, ...rest] = denial.reason.split(': ');
     const known = rest.length > 0 && /^[A-Z_]+$/.test(code!);
-    this.#$error.set(new RpcError(known ? code! : ErrorCode.FORBIDDEN, known ? rest.join(': ') : denial.reason));
+    this.#$error.set(new RpcError(known ? code! : ('FORBIDDEN' satisfies WirestoreErrorCode), known ? rest.join(': ') : denial.reason));
     this.#$status.set('error');
   }
 
@@ -189,7 +189,8 @@ export class StreamController<Value> implements WireSubscriber {
     this.#pendingMore ??= this.host
       .loadMore(this.path, this.args, this.#cursor)
       .then((page) => {
-        if (!this.#merger.appendPage) throw new RpcError(ErrorCode.INVALID_REQUEST, `a ${this.#merge.strategy} stream has no pages`);
+        if (!this.#merger.appendPage)
+          throw new RpcError('INVALID_REQUEST' satisfies WirestoreErrorCode, `a ${this.#merge.strategy} stream has no pages`);
         this.#merger.appendPage(this.#state, page.data);
         this.#cursor = page.cursor;
         this.#$hasMore.set(page.hasMore);

@@ -96,6 +96,13 @@ export class Subscriptions {
     entry.subscriber.onDenied(denial);
   }
 
+  /** The server ended every subscription on `topic`: each owner hears it as a denial. */
+  revoke(topic: string, reason: string): void {
+    for (const entry of [...(this.#byTopic.get(topic) ?? [])]) {
+      this.deny({ ref: entry.ref, topic: entry.subscriber.request().topic, reason } as DeniedFrame);
+    }
+  }
+
   deliver(event: EventEnvelope): void {
     const sharing = this.#byTopic.get(event.topic);
     if (!sharing) return;

@@ -8,8 +8,14 @@ export interface SubscribeOptions {
   args?: unknown[];
   /** The server accepted; `seq` is the topic's position when the subscription took effect. */
   onSubscribed?: (ack: SubscribedFrame) => void;
-  /** The server refused; the subscription is dropped and will not be retried. */
+  /** The server refused, or later ended the subscription; it is dropped and will not be retried. */
   onDenied?: (denial: DeniedFrame) => void;
+  /**
+   * The subscription came back but could not resume where it left off (the server restarted, or
+   * the events missed are no longer in its replay buffer): events between `from` and `to` were
+   * never delivered. Reload whatever you derived from this topic.
+   */
+  onReset?: (reset: { from: Position; to: Position }) => void;
 }
 
 export type EventListener = (event: EventEnvelope) => void;
@@ -33,6 +39,8 @@ export class TopicListeners implements WireSubscriber {
     private readonly args: unknown[],
     /** Re-sends the subscription with the current position: the server replays what was missed. */
     private readonly requestBackfill: () => void,
+    /** The server denied or ended the subscription: the group is gone. */
+    private readonly onGone: () => void = () => {},
   ) {}
 
   request(): SubscriptionRequest {
@@ -41,8 +49,12 @@ export class TopicListeners implements WireSubscriber {
 
   onSubscribed(ack: SubscribedFrame): void {
     this.#awaitingBackfill = false;
-    if (!ack.resumed || this.#position?.epoch !== ack.epoch) this.#position = { epoch: ack.epoch, seq: ack.seq };
+    const from = this.#position;
+    const resumed = ack.resumed && from?.epoch === ack.epoch;
+    if (!resumed) this.#position = { epoch: ack.epoch, seq: ack.seq };
     for (const listener of [...this.listeners]) safeInvoke(listener.onSubscribed, ack);
+    if (from && !resumed)
+      for (const listener of [...this.listeners]) safeInvoke(listener.onReset, { from, to: { epoch: ack.epoch, seq: ack.seq } });
     for (const event of ack.replay ?? []) this.onEvent(event);
   }
 
@@ -62,6 +74,7 @@ export class TopicListeners implements WireSubscriber {
   onDenied(denial: DeniedFrame): void {
     for (const listener of [...this.listeners]) safeInvoke(listener.onDenied, denial);
     this.listeners.clear();
+    this.onGone();
   }
 }
 
@@ -79,7 +92,15 @@ export class RawTopics {
   subscribe(topic: string, listener: TopicListener): () => void {
     let entry = this.#groups.get(topic);
     if (!entry) {
-      const created = { ref: 0, group: new TopicListeners(topic, listener.args ?? [], () => this.wire.resubscribe(created.ref)) };
+      const created: { ref: number; group: TopicListeners } = {
+        ref: 0,
+        group: new TopicListeners(
+          topic,
+          listener.args ?? [],
+          () => this.wire.resubscribe(created.ref),
+          () => this.#groups.get(topic) === created && this.#groups.delete(topic),
+        ),
+      };
       this.#groups.set(topic, created);
       created.ref = this.wire.subscribe(created.group);
       entry = created;

@@ -22,9 +22,20 @@ describe('bad input never crashes the shim', () => {
     await bystander.call('echo', 'warm-up');
     const offender = await rawSocket(server.url);
     const closed = closeOf(offender);
-    offender.send(JSON.stringify({ type: 'call', id: 1, path: 'echo', args: ['x'.repeat(5000)] }));
+    offender.send(JSON.stringify({ type: 'call', id: 1, path: 'echo', args: ['x'.repeat(1500)] }));
     expect((await closed).code).toBe(1009);
     expect(await bystander.call('echo', 'still here')).toBe('still here');
+  });
+
+  it('cuts a frame far over the limit at the transport, before it is buffered whole', async () => {
+    // The transport cap is maxPayloadBytes plus at most 64 KiB: a slow, fragmented 16 MB frame
+    // can no longer park 16× the limit in the server per socket.
+    const server = await startServer({ api, maxPayloadBytes: 1024 });
+    const offender = await rawSocket(server.url);
+    const closed = closeOf(offender);
+    offender.send(JSON.stringify({ type: 'call', id: 1, path: 'echo', args: ['x'.repeat(2100)] }));
+    expect((await closed).code).toBe(1006);
+    expect(server.stats.framesIn).toBe(0);
   });
 
   it('rejects an oversize call on the client with PAYLOAD_TOO_LARGE and never sends it', async () => {
@@ -144,13 +155,21 @@ describe('batches', () => {
     expect(byId[3]).toMatchObject({ type: 'error', error: { code: 'NOT_FOUND' } });
   });
 
-  it('rejects every call of a batch over the server limit with BATCH_TOO_LARGE', async () => {
+  it('answers a batch over the server limit with one BATCH_TOO_LARGE, however many ids it holds', async () => {
     const server = await startServer({ api, maxBatchSize: 3 });
     const socket = await rawSocket(server.url);
-    const calls = [1, 2, 3, 4].map((id) => ({ id, path: 'echo', args: [id] }));
+    const calls = Array.from({ length: 5000 }, (_, id) => ({ id, path: 'echo', args: [id] }));
     socket.send(JSON.stringify({ type: 'batch', calls }));
-    await waitFor(() => socket.frames.length === 5);
-    expect(socket.frames.slice(1).map((f) => (f as { error: { code: string } }).error.code)).toEqual(Array(4).fill('BATCH_TOO_LARGE'));
+    socket.send(JSON.stringify({ type: 'call', id: 9, path: 'echo', args: ['after'] }));
+    await waitFor(() => socket.frames.some((frame) => (frame as { id?: number }).id === 9));
+    expect(socket.frames.slice(1)).toEqual([
+      {
+        type: 'error',
+        id: null,
+        error: { code: 'BATCH_TOO_LARGE', message: 'a batch may hold at most 3 calls, got 5000', details: { calls: 5000 } },
+      },
+      { type: 'result', id: 9, data: 'after' },
+    ]);
   });
 
   it('runs a sequential batch in order', async () => {

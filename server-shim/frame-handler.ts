@@ -4,7 +4,9 @@ import { ErrorCode } from '../protocol/error-codes';
 import type { BatchedCall, BatchFrame, PublishFrame } from '../protocol/frames';
 import { checkStructure, isRecord } from '../protocol/structure';
 import type { Coalescer } from './coalescer';
+import type { ConnectionLimits, LimitedAction } from './connection-limits';
 import type { Context } from './context';
+import { LiveError } from './live-error';
 import type { Logger } from './options';
 import type { RpcDispatcher } from './rpc-dispatch';
 import { sendFrame, type LiveSocket } from './socket-data';
@@ -14,11 +16,13 @@ import type { Topics } from './topics';
 export interface FrameHandlerDeps {
   maxDepth: number;
   maxBatchSize: number;
-  closeAfterRejections: number;
+  limits: ConnectionLimits;
   dispatcher: RpcDispatcher;
   flow: SubscribeFlow;
   topics: Topics;
   coalescer: Coalescer;
+  /** Publishes a client's event, stamped with its sender. */
+  publishFromClient: (ws: LiveSocket, frame: PublishFrame) => void;
   canPublish: ((ctx: Context<never>, topic: string, event: string, data: unknown) => boolean | Promise<boolean>) | undefined;
   logger: Logger;
   debug: boolean;
@@ -36,6 +40,7 @@ export class FrameHandler {
   receive(ws: LiveSocket, message: ArrayBuffer): void {
     const { dispatcher, flow, topics } = this.deps;
     const data = ws.getUserData();
+    if (data.closed) return;
     let raw: unknown;
     try {
       raw = data.codec.decode(message);
@@ -64,45 +69,55 @@ export class FrameHandler {
       case 'batch':
         return this.inBackground(this.runBatch(ws, frame));
       case 'subscribe':
-        return this.inBackground(flow.subscribe(ws, frame));
+        if (this.deps.limits.admit(ws, 'subscribes')) return this.inBackground(flow.subscribe(ws, frame));
+        if (data.closed) return;
+        return void sendFrame(ws, {
+          type: 'denied',
+          ref: frame.ref,
+          topic: frame.topic,
+          reason: `${ErrorCode.RATE_LIMITED}: ${this.tooMany(ws, 'subscribes')}`,
+        });
       case 'unsubscribe':
         return topics.leave(ws, frame.topic);
       case 'ping':
-        return void sendFrame(ws, { type: 'pong' });
+        if (this.deps.limits.admit(ws, 'pings')) sendFrame(ws, { type: 'pong' });
+        return;
       case 'publish':
-        return this.inBackground(this.clientPublish(ws, frame));
+        if (this.deps.limits.admit(ws, 'publishes')) return this.inBackground(this.clientPublish(ws, frame));
+        return this.refuse(ws, null, 'publishes');
       case 'ack':
         return this.deps.coalescer.ack(ws, frame.batch);
+      case 'hello':
+        // Only the first one counts: the scope of a connection's idempotency keys never changes.
+        data.instance ??= frame.instance;
+        return;
     }
   }
 
-  /** The connection's token bucket: a call over the limit gets RATE_LIMITED; a flood closes with 4429. */
+  /** A call over the connection's limit gets RATE_LIMITED; a flood closes with 4429. */
   private admitCall(ws: LiveSocket, call: BatchedCall): boolean {
-    const data = ws.getUserData();
-    if (!data.callBucket || data.callBucket.take()) {
-      data.rejectedInARow = 0;
-      return true;
-    }
-    if (++data.rejectedInARow > this.deps.closeAfterRejections) {
-      ws.end(CloseCode.THROTTLED, 'rate limit exceeded');
-      return false;
-    }
-    const retryAfterMs = data.callBucket.retryAfterMs();
-    this.deps.dispatcher.replyError(ws, call.id, {
-      code: ErrorCode.RATE_LIMITED,
-      message: `too many calls; retry in ${retryAfterMs} ms`,
-      details: { retryAfterMs },
-    });
+    if (this.deps.limits.admit(ws, 'calls')) return true;
+    this.refuse(ws, call.id, 'calls');
     return false;
+  }
+
+  private refuse(ws: LiveSocket, id: number | null, action: LimitedAction): void {
+    if (ws.getUserData().closed) return;
+    const retryAfterMs = this.deps.limits.retryAfterMs(ws, action);
+    this.deps.dispatcher.replyError(ws, id, { code: ErrorCode.RATE_LIMITED, message: this.tooMany(ws, action), details: { retryAfterMs } });
+  }
+
+  private tooMany(ws: LiveSocket, action: LimitedAction): string {
+    return `too many ${action}; retry in ${this.deps.limits.retryAfterMs(ws, action)} ms`;
   }
 
   private async runBatch(ws: LiveSocket, frame: BatchFrame): Promise<void> {
     const { dispatcher, maxBatchSize } = this.deps;
     if (frame.calls.length > maxBatchSize) {
+      // One answer for the whole frame: echoing an error per call id would let a small frame of
+      // many ids make the server write far more than it read.
       const message = `a batch may hold at most ${maxBatchSize} calls, got ${frame.calls.length}`;
-      const ids = frame.calls.map((call) => (isRecord(call) && typeof call.id === 'number' ? call.id : null));
-      for (const id of new Set(ids)) dispatcher.replyError(ws, id, { code: ErrorCode.BATCH_TOO_LARGE, message });
-      return;
+      return dispatcher.replyError(ws, null, { code: ErrorCode.BATCH_TOO_LARGE, message, details: { calls: frame.calls.length } });
     }
     const valid: BatchedCall[] = [];
     for (const raw of frame.calls) {
@@ -135,7 +150,13 @@ export class FrameHandler {
         error: { code: ErrorCode.FORBIDDEN, message: `publishing to "${frame.topic}" is not allowed`, details: { topic: frame.topic } },
       });
     }
-    data.ctx.publish(frame.topic, frame.event, frame.data);
+    try {
+      this.deps.publishFromClient(ws, frame);
+    } catch (error) {
+      const body = error instanceof LiveError ? error.toBody() : { code: ErrorCode.INTERNAL_ERROR, message: 'the publish failed' };
+      if (!(error instanceof LiveError)) this.deps.logger.error(`[wirestore] a client publish to "${frame.topic}" failed:`, error);
+      sendFrame(ws, { type: 'error', id: null, error: { ...body, details: { topic: frame.topic } } });
+    }
   }
 
   /** Async work started from a uWS callback: a failure is logged, never an unhandled rejection. */

@@ -1,6 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
+import { Packr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { jsonCodec } from '../protocol/json-codec';
@@ -96,6 +97,58 @@ function openFuzzSocket(url: string, protocol: string): Promise<WebSocket> {
   });
 }
 
+const richPackr = new Packr({ structuredClone: true, moreTypes: true, useRecords: true, int64AsType: 'bigint' });
+
+/** Values only msgpackr's extensions can carry, and shared-reference DAGs (2^depth paths). */
+function msgpackrExtensionValues(): unknown[] {
+  const dag = (depth: number) => {
+    let node: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < depth; i++) node = { a: node, b: node };
+    return node;
+  };
+  return [
+    { id: 1, text: 'record' },
+    2n ** 70n,
+    new Set([1]),
+    new Error('e'),
+    /re/g,
+    new Float64Array([1]),
+    dag(26),
+    dag(40),
+    [dag(30), dag(30)],
+  ];
+}
+
+/**
+ * Pings the shim from a socket of its own every 10 ms and records how long each pong took: the
+ * event loop stalling on one frame would show here as a long wait.
+ */
+async function pingMonitor(url: string): Promise<{ stop(): Promise<number[]> }> {
+  const socket = await openFuzzSocket(url, 'wirestore.v1.json');
+  const latencies: number[] = [];
+  let sentAt = 0;
+  let waiting = false;
+  socket.on('message', (data) => {
+    if (waiting && String(data) === '{"type":"pong"}') {
+      latencies.push(performance.now() - sentAt);
+      waiting = false;
+    }
+  });
+  const timer = setInterval(() => {
+    if (waiting) return;
+    waiting = true;
+    sentAt = performance.now();
+    socket.send('{"type":"ping"}');
+  }, 10);
+  return {
+    async stop() {
+      clearInterval(timer);
+      socket.terminate();
+      return latencies;
+    },
+  };
+}
+
 describe('hostile input', () => {
   it(
     'survives 100k random and mutated frames in JSON and msgpack; a healthy client keeps every event in order',
@@ -109,7 +162,8 @@ describe('hostile input', () => {
           // A logger that keeps nothing: the handler bugs below are logged 10k times.
           logger: { info() {}, debug() {}, warn() {}, error() {} },
           maxPayloadBytes: 64 * 1024,
-          rateLimit: { calls: false, upgradesPerIp: false },
+          // Limits off: this test is about what each frame does, not about how many (see limits.test.ts).
+          rateLimit: { calls: false, subscribes: false, publishes: false, pings: false, cursors: false, upgradesPerIp: false },
           api: {
             echo: (_ctx: Context, value: unknown) => value,
             boom: () => {
@@ -128,6 +182,8 @@ describe('hostile input', () => {
         const publisher = setInterval(() => {
           server.publish('healthy', 'tick', { n: ++published });
         }, 2);
+
+        const pings = await pingMonitor(server.url);
 
         collectGarbage();
         const heapBefore = process.memoryUsage().heapUsed;
@@ -152,7 +208,7 @@ describe('hostile input', () => {
             if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
           }
           socket.terminate();
-          expect(phaseOneCloses).toEqual([]); // well-encoded frames, however hostile, never cost the connection
+          expect([codecName, phaseOneCloses]).toEqual([codecName, []]); // well-encoded frames, however hostile, never cost the connection
           for (let i = 0; i < 150; i++) {
             const victim = await openFuzzSocket(server.url, protocol);
             const closed = new Promise<number>((resolve) => victim.once('close', resolve));
@@ -162,6 +218,22 @@ describe('hostile input', () => {
             victim.terminate();
           }
         }
+        // Phase 3: msgpackr's own extensions (records, references, BigInt, Set, Error, RegExp,
+        // typed arrays) and shared-reference DAGs that a walk would take 2^40 steps over: each is
+        // refused with 1007 before anything walks it, and the shim keeps answering pings meanwhile.
+        for (const [index, value] of msgpackrExtensionValues().entries()) {
+          const victim = await openFuzzSocket(server.url, 'wirestore.v1.msgpack');
+          const closed = new Promise<number>((resolve) => victim.once('close', resolve));
+          const frame =
+            index % 2 === 0
+              ? { type: 'call', id: 1, path: 'echo', args: [value] }
+              : { type: 'publish', topic: 'healthy', event: 'x', data: value };
+          victim.send(richPackr.pack(frame));
+          expect(await closed).toBe(1007);
+        }
+        const pingLatencies = await pings.stop();
+        expect(pingLatencies.length).toBeGreaterThan(10);
+        expect(Math.max(...pingLatencies)).toBeLessThan(100);
         await waitFor(() => server.stats.framesIn - framesBefore >= 2 * FRAMES_PER_CODEC, 15_000);
         expect(closes).toBeGreaterThan(150); // most corruptions are refused outright (a bit flip inside a string can still decode)
 

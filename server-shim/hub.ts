@@ -2,37 +2,46 @@ import { randomUUID } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { CloseCode } from '../protocol/close-codes';
 import type { Codec } from '../protocol/codec';
-import { CURSORS_STREAM, CURSOR_MOVE_PATH, LOAD_MORE_PATH, PRESENCE_STREAM, PROTOCOL_VERSION, type ServerLimits } from '../protocol/frames';
+import { LOAD_MORE_PATH, PROTOCOL_VERSION, type PublishFrame, type ServerLimits } from '../protocol/frames';
 import { jsonCodec } from '../protocol/json-codec';
 import { msgpackCodec } from '../protocol/msgpack-codec';
 import { flattenApi } from './api-registry';
 import { Coalescer } from './coalescer';
+import { contextFactory, withCursor } from './connection-context';
+import { ConnectionLimits } from './connection-limits';
 import type { Context, PublishOptions } from './context';
 import { FrameHandler } from './frame-handler';
 import { IdempotencyWindow } from './idempotency';
 import type { CoalescedMessage, LiveHub } from './live-hub';
-import { HUB_DEFAULTS, type HubOptions } from './options';
-import { cursorTopic, PresenceTracker, presenceTopic } from './presence';
 import { startPressureSignal, startSlowConsumerWatchdog } from './load-watch';
+import { opaqueKeys } from './opaque-key';
+import { HUB_DEFAULTS, type HubOptions } from './options';
+import { wirePresence } from './presence-streams';
 import { PublishTiming } from './publish-timing';
-import { KeyedBuckets, TokenBucket } from './rate-limit';
+import { KeyedBuckets } from './rate-limit';
 import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
 import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
-import { channel, readPage, stream } from './stream-definition';
+import { readPage } from './stream-definition';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
-import { Topics, wireTopic } from './topics';
-import { handleUpgrade } from './upgrade';
+import { Topics } from './topics';
+import { handleUpgrade, originPolicy } from './upgrade';
 import { uwsIsNative, warnIfUwsFallback } from './uws';
 
 export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
 
-/** Every socket joins this topic, so one publish tells all clients of a pressure change. */
-const PRESSURE_TOPIC = '__pressure';
+/** Topics whose state and replay are swept for age every this many watchdog ticks (100 ms each). */
+const SWEEP_EVERY_TICKS = 10;
+
+/** The key that tells users apart where nothing else does: `user.id`, else the connection. */
+function defaultUserKey(user: unknown, connectionId: string): string {
+  const id = (user as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? `user:${id}` : `connection:${connectionId}`;
+}
 
 /**
- * Adds the wirestore WebSocket route to a uWS app: upgrade with auth and limits, RPC dispatch,
- * topics and streams, coalesced sends, pressure, presence.
+ * Adds the wirestore WebSocket route to a uWS app: upgrade with origin check, auth and limits, RPC
+ * dispatch, topics and streams, coalesced sends, pressure, presence.
  * @internal Use `attach` or `createServer`.
  */
 export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): LiveHub {
@@ -46,16 +55,17 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   // buffer's age limit only needs it to within the watchdog's 100 ms tick.
   let coarseNow = Date.now();
   const replay = new ReplayBuffer(options.replay, () => coarseNow);
-  const topics = new Topics(app, [...codecs.values()], replay);
+  const topics = new Topics(app, [...codecs.values()], replay, epoch);
   const sockets = new Map<string, LiveSocket>();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   const timing = new PublishTiming();
-  const limits: ServerLimits = {
+  const limits = new ConnectionLimits(options.rateLimit);
+  const publicKey = opaqueKeys();
+  const serverLimits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,
     maxBatchSize: settings.maxBatchSize,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
   };
-  const callLimit = options.rateLimit?.calls === false ? undefined : (options.rateLimit?.calls ?? { perSecond: 100, burst: 200 });
   const upgradeLimit =
     options.rateLimit?.upgradesPerIp === false ? undefined : (options.rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
   const upgradesPerIp = upgradeLimit && new KeyedBuckets(upgradeLimit.perSecond, upgradeLimit.burst);
@@ -72,100 +82,94 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     for (const ws of topics.membersOf(message.topic)) coalescer.set(ws, message.key, message);
   };
 
-  // ---- presence and cursors ----
+  // ---- API: the app's handlers and streams, plus the shim's own ----
+  const { handlers, streams } = flattenApi(options.api);
   const presence =
     options.presence &&
-    new PresenceTracker<User>(
+    wirePresence(
       options.presence,
-      (topic, event, data) => publish(topic, event, data),
-      (topic, userKey) => {
-        timing.cancel(`cursor\u0000${topic}\u0000${userKey}`);
-        publish(cursorTopic(topic), 'remove', { key: userKey }, { seq: false });
-      },
+      { publish, publishCoalesced, timing, limits, socketOf: (id) => sockets.get(id), publicKey },
+      handlers,
+      streams,
     );
   topics.onMembership = (ws, topic, joined) => {
     if (!presence) return;
     const { connectionId, user } = ws.getUserData();
-    if (joined) presence.join(topic, connectionId, user as User);
-    else presence.leave(topic, connectionId, user as User);
+    if (joined) presence.tracker.join(topic, connectionId, user as User);
+    else presence.tracker.leave(topic, connectionId, user as User);
   };
-  const moveCursor = (ctx: Context, topic: string, data: Record<string, unknown>) => {
-    if (!presence?.tracks(topic)) return;
-    const key = presence.userKey(ctx.user as User, ctx.connectionId);
-    const interval = options.presence?.cursorIntervalMs ?? 50;
-    timing.throttle(`cursor\u0000${topic}\u0000${key}`, interval, () =>
-      publishCoalesced({ key, topic: cursorTopic(topic), event: 'update', data: { ...data, key } }),
-    );
-  };
+  const userKey = (user: unknown, connectionId: string) =>
+    presence ? presence.tracker.userKey(user as User, connectionId) : defaultUserKey(user, connectionId);
+  const makeContext = contextFactory({
+    publish,
+    signal,
+    throttle: (topic, event, data, intervalMs) => timing.throttle(`${topic}\u0000${event}`, intervalMs, () => publish(topic, event, data)),
+    debounce: (topic, event, data, quietMs) => timing.debounce(`${topic}\u0000${event}`, quietMs, () => publish(topic, event, data)),
+    moveCursor: (ctx, topic, data) => presence?.moveCursor(ctx, topic, data),
+  });
 
-  // ---- API: the app's handlers and streams, plus the shim's own ----
-  const { handlers, streams } = flattenApi(options.api);
-  if (presence) {
-    const watched = (_ctx: Context<never>, topic: string) => topic;
-    streams.set(PRESENCE_STREAM, {
-      ...stream(
-        (_ctx, topic: string) => presenceTopic(topic),
-        (_ctx, topic: string) => presence.members(topic),
-        { merge: 'presence' },
-      ),
-      accessTopic: watched as never,
-    });
-    streams.set(CURSORS_STREAM, {
-      ...channel((_ctx, topic: string) => cursorTopic(topic), { merge: 'cursor' }),
-      accessTopic: watched as never,
-    });
-  }
   const flow = new SubscribeFlow({
-    epoch,
     topics,
     replay,
     streams,
     canSubscribe: options.canSubscribe as SubscribeDeps['canSubscribe'],
     logger,
+    maxSubscriptions: settings.maxSubscriptionsPerConnection,
   });
   handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
-  handlers.set(CURSOR_MOVE_PATH, (ctx, topic, data) => {
-    const context = ctx as Context;
-    // Only members of a topic may move a cursor on it.
-    if (
-      typeof topic === 'string' &&
-      sockets.get(context.connectionId)?.getUserData().topics.has(topic) &&
-      typeof data === 'object' &&
-      data !== null
-    ) {
-      moveCursor(context, topic, data as Record<string, unknown>);
-    }
-    return null;
+  const idempotency = new IdempotencyWindow(options.idempotency);
+  const customScope = options.idempotency?.scopeOf;
+  const dispatcher = new RpcDispatcher(handlers, idempotency, logger, (data) => {
+    if (customScope) return customScope(data.user);
+    const id = (data.user as { id?: unknown } | null | undefined)?.id;
+    if (typeof id === 'string' || typeof id === 'number') return `user:${id}`;
+    // No user id: the client instance, which no other client knows, else this connection alone.
+    return data.instance !== undefined ? `instance:${data.instance}` : `connection:${data.connectionId}`;
   });
-  const dispatcher = new RpcDispatcher(handlers, new IdempotencyWindow(options.idempotency), logger);
   const frames = new FrameHandler({
     maxDepth: settings.maxDepth,
     maxBatchSize: settings.maxBatchSize,
-    closeAfterRejections: options.rateLimit?.closeAfterRejections ?? 100,
+    limits,
     dispatcher,
     flow,
     topics,
     coalescer,
     canPublish: options.canPublish as never,
+    publishFromClient(ws: LiveSocket, frame: PublishFrame) {
+      const { user, connectionId } = ws.getUserData();
+      topics.publish(frame.topic, frame.event, frame.data, true, publicKey(userKey(user, connectionId)));
+    },
     logger,
     debug: options.debug ?? false,
   });
 
-  // ---- pressure, and the slow-consumer watchdog ----
+  // ---- pressure, the slow-consumer watchdog, and sweeps of state nobody needs ----
   const sampler = startPressureSignal(options.pressure ?? {}, topics, sockets, logger, ({ active, reason }) => {
-    for (const codec of codecs.values()) {
-      const payload = codec.encode({ type: 'pressure', active, reason });
-      app.publish(wireTopic(codec.name, PRESSURE_TOPIC), payload, typeof payload !== 'string');
+    const payloads = new Map([...codecs.values()].map((codec) => [codec, codec.encode({ type: 'pressure', active, reason })]));
+    for (const ws of sockets.values()) {
+      const payload = payloads.get(ws.getUserData().codec)!;
+      ws.send(payload, typeof payload !== 'string');
     }
   });
-  const watchdog = startSlowConsumerWatchdog(sockets, settings.maxBackpressureBytes, () => (coarseNow = Date.now()));
+  let ticks = 0;
+  const watchdog = startSlowConsumerWatchdog(sockets, settings.maxBackpressureBytes, () => {
+    coarseNow = Date.now();
+    if (++ticks % SWEEP_EVERY_TICKS !== 0) return;
+    replay.sweep();
+    topics.sweep();
+    idempotency.sweep();
+  });
 
+  const admitOrigin = originPolicy(options.allowedOrigins);
   app.ws<SocketData>(settings.path, {
-    // uWS drops a frame over its own limit with a bare 1006 that tells the client nothing, so it
-    // gets a generous transport cap and the real limit is checked below, answered with 1009.
-    maxPayloadLength: Math.max(settings.maxPayloadBytes * 16, settings.maxPayloadBytes + 64 * 1024),
+    // The transport cap sits just above the soft limit: frames between the two are answered with
+    // 1009 below; anything larger is cut by uWS itself (1006) before it can be buffered.
+    maxPayloadLength: settings.maxPayloadBytes + Math.min(settings.maxPayloadBytes, 64 * 1024),
     idleTimeout: settings.idleTimeoutSeconds,
-    maxBackpressure: settings.maxBackpressureBytes * 4,
+    // uWS's own hard cut (1006). The watchdog cuts stuck sockets at maxBackpressureBytes; this one
+    // only stops a burst inside one 100 ms tick, and leaves room for one topic's whole replay
+    // going out in a subscribe reply, which a resuming client must be able to receive.
+    maxBackpressure: settings.maxBackpressureBytes * 4 + replay.maxTopicBytes,
     closeOnBackpressureLimit: 1,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
@@ -174,22 +178,12 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
           codecs,
           authenticate: options.authenticate,
           admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
+          admitOrigin,
           logger,
           accept(user, codec, ip): SocketData {
-            const connectionId = `${(++connectionCounter).toString(36)}`;
-            const ctx: Context<User | undefined> = {
-              user,
-              connectionId,
-              publish,
-              signal,
-              throttle: (topic, event, data, intervalMs) =>
-                timing.throttle(`${topic}\u0000${event}`, intervalMs, () => publish(topic, event, data)),
-              debounce: (topic, event, data, quietMs) =>
-                timing.debounce(`${topic}\u0000${event}`, quietMs, () => publish(topic, event, data)),
-              moveCursor: (topic, data) => moveCursor(ctx as Context, topic, data),
-            };
-            const callBucket = callLimit && new TokenBucket(callLimit.perSecond, callLimit.burst);
-            return { user, connectionId, codec, ip, closed: false, topics: new Set(), ctx: ctx as Context, callBucket, rejectedInARow: 0 };
+            const connectionId = (++connectionCounter).toString(36);
+            const ctx = makeContext(user, connectionId);
+            return { user, connectionId, codec, ip, instance: undefined, closed: false, topics: new Map(), ctx, limits: undefined };
           },
         },
         res,
@@ -200,8 +194,14 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const data = ws.getUserData();
       stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
-      ws.subscribe(wireTopic(data.codec.name, PRESSURE_TOPIC));
-      sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
+      sendFrame(ws, {
+        type: 'hello',
+        version: PROTOCOL_VERSION,
+        epoch,
+        codec: data.codec.name,
+        connectionId: data.connectionId,
+        limits: serverLimits,
+      });
       if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
     },
     message(ws, message) {
@@ -229,16 +229,6 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     },
   });
 
-  const contextFor = (user: unknown): Context => ({
-    user,
-    connectionId: 'ssr',
-    publish,
-    signal,
-    throttle: () => {},
-    debounce: () => {},
-    moveCursor: () => {},
-  });
-
   return {
     epoch,
     uwsNative: uwsIsNative,
@@ -249,6 +239,9 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       return sampler.snapshot;
     },
     stats,
+    get memory() {
+      return { topics: topics.size, replayEvents: replay.size, replayBytes: replay.bytes, idempotencyScopes: idempotency.scopeCount };
+    },
     onPressure: (listener) => sampler.onTransition(listener),
     publish,
     sendCoalesced(connectionId, message) {
@@ -265,20 +258,30 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       ws.end(code, reason);
       return true;
     },
+    unsubscribe(connectionId, topic, reason = 'FORBIDDEN: unsubscribed by the server') {
+      const ws = sockets.get(connectionId);
+      return ws ? flow.revoke(ws, topic, reason) : false;
+    },
+    async recheckSubscriptions(connectionId) {
+      const targets = connectionId === undefined ? [...sockets.values()] : [sockets.get(connectionId)].filter((ws) => ws !== undefined);
+      let ended = 0;
+      for (const ws of targets) ended += await flow.recheck(ws);
+      return ended;
+    },
     async loadStream(path, context, ...args) {
       const definition = streams.get(path);
       if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
-      const ctx = contextFor(context.user);
+      const ctx = makeContext(context.user, 'ssr');
       const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
-      const seq = topics.currentSeq(topic);
-      const page = readPage(await definition.load({ ...ctx, cursor: undefined } as never, ...(args as never[])));
-      return { ...page, topic, epoch, seq, merge: definition.merge };
+      const position = topics.positionOf(topic);
+      const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
+      return { ...page, topic, ...position, merge: definition.merge };
     },
     closeConnections() {
       sampler.stop();
       clearInterval(watchdog);
       timing.stop();
-      presence?.stop();
+      presence?.tracker.stop();
       for (const ws of [...sockets.values()]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
     },
   };

@@ -1,8 +1,8 @@
 export { createServer, attach } from './server';
 export type { LiveServer } from './server';
-export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
+export type { LiveHub, LoadedStream, CoalescedMessage, HubStats, HubMemory } from './live-hub';
 export type { PressureOptions, PressureSnapshot } from './pressure';
-export type { RateLimitOptions } from './rate-limit';
+export type { RateLimitOptions, RateLimit } from './rate-limit';
 export type { PresenceOptions } from './presence';
 export { stream, channel } from './stream-definition';
 export type { StreamDefinition, StreamOptions, StreamContext, StreamLoadResult } from './stream-definition';

@@ -1,4 +1,5 @@
 import { CodedError } from '../protocol/coded-error';
+import type { ErrorBody } from '../protocol/error-codes';
 
 /**
  * Throw from an RPC handler to send the client a specific error: code, message and details
@@ -7,4 +8,11 @@ import { CodedError } from '../protocol/coded-error';
  */
 export class LiveError extends CodedError {
   override readonly name = 'LiveError';
+
+  /** The wire body, without `details` when there are none. */
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
 }

@@ -9,6 +9,17 @@ export interface HubStats {
   connectionsOpened: number;
 }
 
+/** What the hub holds in memory now, for dashboards and tests. */
+export interface HubMemory {
+  /** Topics with state (seq, epoch): subscribed, or still covered by the replay buffer. */
+  topics: number;
+  replayEvents: number;
+  /** Estimated encoded bytes of the replay buffer. */
+  replayBytes: number;
+  /** Users (or client instances) with an idempotency window. */
+  idempotencyScopes: number;
+}
+
 /** A message for {@link LiveHub.sendCoalesced}: `key` decides what replaces what. */
 export interface CoalescedMessage {
   key: string;
@@ -27,6 +38,8 @@ export interface LiveHub {
   readonly connectionCount: number;
   /** Counters since start: frames and bytes received, connections accepted. */
   readonly stats: Readonly<HubStats>;
+  /** What the hub holds in memory now. */
+  readonly memory: HubMemory;
   /** The last pressure sample; a property read, safe in hot paths. */
   readonly pressure: PressureSnapshot;
   /** Called when the pressure reason changes (not on every sample). Returns the unsubscriber. */
@@ -52,6 +65,17 @@ export interface LiveHub {
    * for good and rejects its pending calls). False if it is gone.
    */
   disconnect(connectionId: string, code?: number, reason?: string): boolean;
+  /**
+   * Ends one connection's subscription to `topic` (a topic, not a stream path: for a stream, the
+   * topic its topic function chose). The client's stores and listeners on it get the `reason`
+   * as a denial. False if there was no such subscription.
+   */
+  unsubscribe(connectionId: string, topic: string, reason?: string): boolean;
+  /**
+   * Runs `canSubscribe` again for every subscription (of one connection, or of all) and ends the
+   * ones it now refuses, e.g. after a user lost access to a room. Resolves with how many ended.
+   */
+  recheckSubscriptions(connectionId?: string): Promise<number>;
   /** Closes every socket with 1001 (going away) and stops the hub's timers. */
   closeConnections(): void;
   /**

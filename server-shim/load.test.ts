@@ -165,7 +165,9 @@ describe('presence and cursors', () => {
     for (const tab of adaTabs) tab.subscribe('room:1', () => {});
     await waitFor(() => members.get()?.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(members.get()).toEqual([{ name: 'Ada', key: 'user:ada' }]);
+    // The key is opaque: it tells nothing of the user's id (which apps often build from emails or IPs).
+    expect(members.get()).toEqual([{ name: 'Ada', key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }]);
+    expect(JSON.stringify(members.get())).not.toContain('ada');
     adaTabs[0]!.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(members.get()).toHaveLength(1); // one tab left
@@ -194,14 +196,18 @@ describe('presence and cursors', () => {
     const server = await presenceServer();
     const watcher = connectClient(`${server.url}?user=w`);
     const cursors = watcher.cursors('room:3');
+    const members = watcher.presence('room:3');
     track({ close: cursors.subscribe(() => {}) });
+    track({ close: members.subscribe(() => {}) });
     const mover = connectClient(`${server.url}?user=cy&name=Cy`);
     mover.subscribe('room:3', () => {});
     await waitFor(() => cursors.get() !== undefined && server.connectionCount === 2);
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (let x = 0; x <= 200; x++) mover.moveCursor('room:3', { x, y: 1 });
     await waitFor(() => (cursors.get()?.[0] as { x?: number } | undefined)?.x === 200);
-    expect(cursors.get()).toEqual([{ x: 200, y: 1, key: 'user:cy' }]);
+    const cyKey = (members.get() as Array<{ name?: string; key: string }>).find((member) => member.name === 'Cy')?.key;
+    expect(cyKey).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(cursors.get()).toEqual([{ x: 200, y: 1, key: cyKey }]);
     mover.close();
     await waitFor(() => cursors.get()?.length === 0);
   });

@@ -29,10 +29,21 @@ export interface HubOptions<User = unknown> {
    * `false`/`null`/`undefined` to answer HTTP 401. May be async.
    */
   authenticate?: (request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>;
+  /**
+   * Which pages may open a socket, by their `Origin` header: a list of origins
+   * (`'https://app.example.com'`), a function, or `'*'` for any. Default: only the origin of the
+   * request's own `Host` (the page and the socket on one site). Others get HTTP 403 at upgrade,
+   * before `authenticate` runs, so a page on another site cannot use a visitor's cookies to act as
+   * them (cross-site WebSocket hijacking). Clients that send no `Origin` (Node, native apps) are
+   * not browsers acting for a visitor and are let through to `authenticate`.
+   */
+  allowedOrigins?: readonly string[] | ((origin: string, request: UpgradeRequest) => boolean) | '*';
   /** Access hook for subscriptions: `true` allows; `false` or a reason string denies. May be async. */
   canSubscribe?: (ctx: Context<User>, topic: string, args: unknown[]) => boolean | string | Promise<boolean | string>;
   /** Largest accepted frame; bigger ones close the socket with 1009. Default 1 MiB. */
   maxPayloadBytes?: number;
+  /** Topics one connection may be subscribed to at once; past it, subscribes are denied (RATE_LIMITED). Default 1000. */
+  maxSubscriptionsPerConnection?: number;
   /** Most calls in one batch frame. Default 50. */
   maxBatchSize?: number;
   /** Deepest nesting accepted in a decoded frame. Default 32. */
@@ -42,9 +53,10 @@ export interface HubOptions<User = unknown> {
   /** uWS idle timeout; uWS pings idle sockets before it. Default 120. */
   idleTimeoutSeconds?: number;
   /**
-   * Bytes a socket may have waiting to be sent. Past it, the shim closes the socket with 4008
-   * (slow consumer): the client reconnects and resumes from the replay buffer, so no reliable
-   * event is lost, and memory stays bounded. Default 1 MiB.
+   * Bytes a socket may have waiting to be sent. A socket past it that has not drained since the
+   * watchdog's last look (100 ms) is closed with 4008 (slow consumer): the client reconnects and
+   * resumes from the replay buffer, so no reliable event is lost, and memory stays bounded. (uWS
+   * itself cuts any socket at 4× this plus `replay.maxTopicBytes`.) Default 1 MiB.
    */
   maxBackpressureBytes?: number;
   /** Coalesced sends hold back while a socket has more than this buffered. Default 16 KiB. */
@@ -53,7 +65,7 @@ export interface HubOptions<User = unknown> {
   coalesceWindowBytes?: number;
   /** The pressure signal: thresholds and sampling interval. */
   pressure?: PressureOptions;
-  /** Per-connection call limits and per-IP upgrade limits. */
+  /** Per-connection limits on calls, subscribes, publishes, pings and cursor moves, and per-IP upgrade limits. */
   rateLimit?: RateLimitOptions;
   /** Presence and cursors on the topics you choose. */
   presence?: PresenceOptions<User>;
@@ -80,6 +92,7 @@ export const HUB_DEFAULTS = {
   path: '/ws',
   maxPayloadBytes: 1024 * 1024,
   maxBatchSize: 50,
+  maxSubscriptionsPerConnection: 1000,
   maxDepth: 32,
   heartbeatIntervalMs: 25_000,
   idleTimeoutSeconds: 120,

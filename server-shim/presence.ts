@@ -6,6 +6,8 @@ export interface PresenceOptions<User = unknown> {
   select?: (user: User) => Record<string, unknown>;
   /** What makes two connections the same user. Default `user.id`, else the connection. */
   key?: (user: User, connectionId: string) => string;
+  /** Largest cursor payload accepted, in estimated encoded bytes. Default 1024. */
+  maxCursorBytes?: number;
   /** How long a user who closed their last tab stays listed (a reload must not flicker). Default 3000. */
   leaveGraceMs?: number;
   /** Cursor updates per user and topic: at most one per this many ms (leading and trailing). Default 50. */
@@ -13,7 +15,8 @@ export interface PresenceOptions<User = unknown> {
 }
 
 interface Member {
-  entry: Record<string, unknown>;
+  /** What others see: `select(user)` plus the opaque `key`. */
+  entry: Record<string, unknown> & { key: string };
   connections: Set<string>;
   leaveTimer?: ReturnType<typeof setTimeout>;
 }
@@ -31,7 +34,9 @@ export class PresenceTracker<User = unknown> {
   constructor(
     private readonly options: PresenceOptions<User>,
     private readonly publish: (topic: string, event: string, data: unknown) => void,
-    private readonly onLeave: (topic: string, userKey: string) => void,
+    private readonly onLeave: (topic: string, userKey: string, publicKey: string) => void,
+    /** Internal key → the opaque key others see. */
+    readonly publicKey: (userKey: string) => string,
   ) {
     this.graceMs = options.leaveGraceMs ?? 3000;
   }
@@ -40,6 +45,7 @@ export class PresenceTracker<User = unknown> {
     return !topic.startsWith('__') && this.options.topics(topic);
   }
 
+  /** What makes connections the same user, for the shim's own bookkeeping; never sent to clients. */
   userKey(user: User, connectionId: string): string {
     if (this.options.key) return this.options.key(user, connectionId);
     const id = (user as { id?: unknown } | null | undefined)?.id;
@@ -63,7 +69,7 @@ export class PresenceTracker<User = unknown> {
       member.connections.add(connectionId);
       return;
     }
-    const entry = { ...(this.options.select?.(user) ?? {}), key };
+    const entry = { ...(this.options.select?.(user) ?? {}), key: this.publicKey(key) };
     room.set(key, { entry, connections: new Set([connectionId]) });
     this.publish(presenceTopic(topic), 'join', entry);
   }
@@ -77,8 +83,8 @@ export class PresenceTracker<User = unknown> {
       if (member.connections.size > 0) return;
       room.delete(key);
       if (room.size === 0) this.rooms.delete(topic);
-      this.publish(presenceTopic(topic), 'leave', { key });
-      this.onLeave(topic, key);
+      this.publish(presenceTopic(topic), 'leave', { key: member.entry.key });
+      this.onLeave(topic, key, member.entry.key);
     }, this.graceMs);
   }
 

@@ -1,8 +1,25 @@
-/** Token-bucket limits. `false` turns one off. */
+/** A token bucket's rate: `perSecond` on average, up to `burst` at once. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Token-bucket limits per connection (and upgrades per IP). `false` turns one off. An action over
+ * its limit is refused with RATE_LIMITED (and `retryAfterMs`) the way that action reports errors.
+ */
 export interface RateLimitOptions {
-  /** Calls per connection: `{ perSecond, burst }`. Default 100/s, burst 200. */
-  calls?: { perSecond: number; burst: number } | false;
-  /** After this many rate-limited calls in a row, the socket is closed with 4429. Default 100. */
+  /** RPC calls, batched ones included. Default 100/s, burst 200. */
+  calls?: RateLimit | false;
+  /** Subscribes (each may run a stream loader): refused with a `denied` RATE_LIMITED. Default 20/s, burst 100. */
+  subscribes?: RateLimit | false;
+  /** Client publishes (`client.publish`). Default 50/s, burst 100. */
+  publishes?: RateLimit | false;
+  /** Heartbeat pings; pings over the limit get no pong. Default 2/s, burst 10. */
+  pings?: RateLimit | false;
+  /** Cursor moves. Default 30/s, burst 60. */
+  cursors?: RateLimit | false;
+  /** After this many refused actions in a row, the socket is closed with 4429. Default 100. */
   closeAfterRejections?: number;
   /** WebSocket upgrades per IP: `{ perSecond, burst }`, else HTTP 429. Default 20/s, burst 40. */
   upgradesPerIp?: { perSecond: number; burst: number } | false;

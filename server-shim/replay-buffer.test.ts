@@ -29,9 +29,11 @@ describe('ReplayBuffer', () => {
     expect(filled(3).since('other', 1, 3)).toBeUndefined();
   });
 
-  it('ages events out relative to the newest, so a quiet topic keeps its tail', () => {
+  it('ages events out counted from now, published or not, and forgets a topic left empty', () => {
     const clock = { now: 0 };
     const buffer = new ReplayBuffer({ maxAgeMs: 1000 }, () => clock.now);
+    const forgotten: string[] = [];
+    buffer.onForget = (topic) => forgotten.push(topic);
     buffer.record('t', 'e', 1, 1);
     clock.now = 500;
     buffer.record('t', 'e', 2, 2);
@@ -39,8 +41,44 @@ describe('ReplayBuffer', () => {
     buffer.record('t', 'e', 3, 3);
     expect(buffer.since('t', 0, 3)).toBeUndefined();
     expect(buffer.since('t', 1, 3)?.map((e) => e.seq)).toEqual([2, 3]);
-    clock.now = 10_000_000; // hours later, nothing published since
-    expect(buffer.since('t', 1, 3)?.map((e) => e.seq)).toEqual([2, 3]);
+    clock.now = 2000; // nothing published since: the sweep still drops what is too old
+    buffer.sweep();
+    expect(buffer.since('t', 2, 3)?.map((e) => e.seq)).toEqual([3]);
+    clock.now = 10_000;
+    buffer.sweep();
+    expect(buffer.size).toBe(0);
+    expect(buffer.holds('t')).toBe(false);
+    expect(forgotten).toEqual(['t']);
+  });
+
+  it('bounds each topic by bytes, and drops a topic whose single event is over the bound', () => {
+    const buffer = new ReplayBuffer({ maxTopicBytes: 10_000 });
+    for (let seq = 1; seq <= 100; seq++) buffer.record('t', 'e', seq, seq, 1000);
+    expect(buffer.bytes).toBe(10_000);
+    expect(buffer.since('t', 90, 100)).toHaveLength(10);
+    expect(buffer.since('t', 89, 100)).toBeUndefined();
+    buffer.record('t', 'e', null, 101, 20_000);
+    expect(buffer.holds('t')).toBe(false);
+    expect(buffer.bytes).toBe(0);
+  });
+
+  it('bounds all topics together by bytes', () => {
+    const buffer = new ReplayBuffer({ maxTotalBytes: 1_000_000 });
+    // One publisher of 400 KB payloads: at most the budget is held, however long it goes on.
+    for (let seq = 1; seq <= 1000; seq++) buffer.record(`big${seq % 7}`, 'e', null, Math.ceil(seq / 7), 400_000);
+    expect(buffer.bytes).toBeLessThanOrEqual(1_000_000);
+  });
+
+  it("forgets the shim's own presence topics before any app topic, however busy they are", () => {
+    const clock = { now: 0 };
+    const buffer = new ReplayBuffer({ maxTotalEvents: 1000 }, () => clock.now);
+    buffer.record('orders', 'e', 1, 1); // quiet app topic, published first
+    for (let room = 0; room < 5000; room++) {
+      clock.now = room + 1;
+      buffer.record(`__presence:room${room}`, 'join', { key: 'k' }, 1);
+    }
+    expect(buffer.size).toBeLessThanOrEqual(1000);
+    expect(buffer.since('orders', 0, 1)).toHaveLength(1);
   });
 
   it('stays correct across its bulk trims', () => {

@@ -4,7 +4,7 @@ import type { AnyHandler } from './api-registry';
 import type { IdempotencyWindow, Outcome } from './idempotency';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
-import { sendFrame, type LiveSocket } from './socket-data';
+import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -21,19 +21,21 @@ export class RpcDispatcher {
     private readonly handlers: ReadonlyMap<string, AnyHandler>,
     private readonly idempotency: IdempotencyWindow,
     private readonly logger: Logger,
+    /** The idempotency scope of a connection's calls. */
+    private readonly scopeOf: (data: SocketData) => string,
   ) {}
 
   /** Returns a promise only when the outcome was not ready at once. */
   run(ws: LiveSocket, call: BatchedCall): void | Promise<void> {
     const data = ws.getUserData();
     const windowed = call.key !== undefined && this.idempotency.enabled;
-    const scope = windowed ? this.idempotency.scopeOf(data.user) : '';
+    const scope = windowed ? this.scopeOf(data) : '';
     const outcome = windowed
       ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(data.ctx, call))
       : this.execute(data.ctx, call);
     const answer = (settled: Outcome) => {
       const bytes = this.reply(ws, call, settled);
-      if (windowed && bytes > this.idempotency.maxResultBytes) this.idempotency.forget(scope, call.key!);
+      if (windowed) this.idempotency.sized(scope, call.key!, bytes);
     };
     if (!(outcome instanceof Promise)) return answer(outcome);
     return outcome.then((settled) => {
@@ -61,11 +63,11 @@ export class RpcDispatcher {
     );
   }
 
-  /** Sends the outcome; returns the bytes of the result frame (0 for errors). */
+  /** Sends the outcome; returns the bytes of the frame sent (an error's message length for errors). */
   private reply(ws: LiveSocket, call: BatchedCall, outcome: Outcome): number {
     if (!outcome.ok) {
       this.replyError(ws, call.id, outcome.error);
-      return 0;
+      return 64 + outcome.error.message.length;
     }
     const data = ws.getUserData();
     if (data.closed) return 0;

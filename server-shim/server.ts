@@ -50,6 +50,11 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
       return hub.pressure;
     },
     stats: hub.stats,
+    get memory() {
+      return hub.memory;
+    },
+    unsubscribe: hub.unsubscribe,
+    recheckSubscriptions: hub.recheckSubscriptions,
     onPressure: hub.onPressure,
     publish: hub.publish,
     sendCoalesced: hub.sendCoalesced,

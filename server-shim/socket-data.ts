@@ -2,23 +2,35 @@ import type { WebSocket } from 'uWebSockets.js';
 import type { Codec } from '../protocol/codec';
 import type { ServerFrame } from '../protocol/frames';
 import type { Context } from './context';
-import type { TokenBucket } from './rate-limit';
+import type { ActionLimits } from './connection-limits';
 
-/** What the shim keeps on each uWS socket. @internal */
+/** What a connection asked for when it subscribed, so access can be checked again later. */
+export interface SubscriptionRecord {
+  /** The name the client subscribed with: a topic, or a stream's path. */
+  name: string;
+  stream: boolean;
+  args: unknown[];
+}
+
+/**
+ * What the shim keeps on each uWS socket. Kept small: an idle connection costs this object,
+ * its context and an empty map; rate-limit buckets are made on first use.
+ * @internal
+ */
 export interface SocketData {
   user: unknown;
   connectionId: string;
   codec: Codec;
   ip: string;
+  /** The client's instance id from its hello (see `ClientHelloFrame`), once received. */
+  instance: string | undefined;
   /** Set in the close handler: uWS throws on any use of a closed socket, and replies can arrive late. */
   closed: boolean;
-  /** Topics joined, by their public name. */
-  topics: Set<string>;
+  /** Topics joined, by their public name, with what the client asked for. */
+  topics: Map<string, SubscriptionRecord>;
   ctx: Context;
-  /** Calls allowed on this connection (undefined: no limit). */
-  callBucket: TokenBucket | undefined;
-  /** Rate-limited calls in a row; sustained abuse closes the socket. */
-  rejectedInARow: number;
+  /** Token buckets per kind of action, made on first use (undefined: none made yet). */
+  limits: ActionLimits | undefined;
 }
 
 export type LiveSocket = WebSocket<SocketData>;

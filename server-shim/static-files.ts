@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 
@@ -35,6 +35,16 @@ function respond(res: HttpResponse, status: string, body: string | Buffer, conte
 }
 
 /**
+ * Reads `file` if its real path, symlinks resolved, is still under the real path of `root`: a
+ * link inside the folder that points outside it is refused like `..` is.
+ */
+async function servable(root: string, file: string): Promise<Buffer> {
+  const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+  if (!realFile.startsWith(realRoot + sep)) throw new Error('outside the static root');
+  return readFile(realFile);
+}
+
+/**
  * Serves files for GET requests: `{ '/': 'demo/public', '/cdn/': 'dist/cdn' }`, longest prefix
  * first. For demos and tests; put a CDN or a real static server in front in production.
  */
@@ -52,7 +62,7 @@ export function serveStatic(app: TemplatedApp, mounts: string | Readonly<Record<
     const mount = table.find(({ prefix }) => url.startsWith(prefix) || `${url}/` === prefix);
     const file = mount && fileUnder(mount.root, `/${url.slice(mount.prefix.length)}`);
     if (!file) return respond(res, '404 Not Found', 'not found');
-    readFile(file).then(
+    servable(mount.root, file).then(
       (body) => {
         if (!aborted) respond(res, '200 OK', body, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
       },

@@ -8,6 +8,7 @@ import {
   type SubscribedFrame,
 } from '../protocol/frames';
 import type { Context } from './context';
+import { withCursor } from './connection-context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
 import type { ReplayBuffer } from './replay-buffer';
@@ -19,12 +20,13 @@ import type { Topics } from './topics';
 const LOAD_ATTEMPTS = 3;
 
 export interface SubscribeDeps {
-  epoch: string;
   topics: Topics;
   replay: ReplayBuffer;
   streams: ReadonlyMap<string, StreamDefinition>;
   canSubscribe: ((ctx: Context<never>, topic: string, args: unknown[]) => boolean | string | Promise<boolean | string>) | undefined;
   logger: Logger;
+  /** Topics one connection may hold at once. */
+  maxSubscriptions: number;
 }
 
 type Verdict = { topic: string; stream: StreamDefinition | undefined } | { denied: string };
@@ -41,43 +43,88 @@ type Verdict = { topic: string; stream: StreamDefinition | undefined } | { denie
 export class SubscribeFlow {
   constructor(private readonly deps: SubscribeDeps) {}
 
+  /** Answers every subscribe with `subscribed` or `denied`, whatever fails on the way. */
   async subscribe(ws: LiveSocket, frame: SubscribeFrame): Promise<void> {
+    try {
+      await this.answer(ws, frame);
+    } catch (error) {
+      this.deps.logger.error(`[wirestore] subscribing to "${frame.topic}" failed:`, error);
+      this.deny(ws, frame, ErrorCode.INTERNAL_ERROR);
+    }
+  }
+
+  private async answer(ws: LiveSocket, frame: SubscribeFrame): Promise<void> {
     const data = ws.getUserData();
     const args = frame.args ?? [];
+    if (this.full(ws))
+      return this.deny(ws, frame, `${ErrorCode.RATE_LIMITED}: at most ${this.deps.maxSubscriptions} subscriptions per connection`);
     const verdict = await this.admit(data.ctx, frame.topic, frame.stream === true, args);
     if (data.closed) return;
-    if ('denied' in verdict) return void sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, reason: verdict.denied });
+    if ('denied' in verdict) return this.deny(ws, frame, verdict.denied);
     const { topic, stream } = verdict;
-    const { epoch, topics, replay } = this.deps;
-    const base = { type: 'subscribed', ref: frame.ref, topic, epoch } as const;
+    const { topics, replay } = this.deps;
     const merge = stream ? { merge: stream.merge, ...(stream.actions && { actions: stream.actions }) } : {};
 
-    if (frame.resume?.epoch === epoch) {
+    if (frame.resume && frame.resume.epoch === topics.epochIfKnown(topic)) {
       const missed = replay.since(topic, frame.resume.seq, topics.currentSeq(topic));
-      if (missed) return this.join(ws, { ...base, ...merge, seq: frame.resume.seq, resumed: true }, missed);
+      if (missed) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, seq: frame.resume.seq, resumed: true }, missed);
     }
-    if (!stream?.load) return this.join(ws, { ...base, ...merge, seq: topics.currentSeq(topic), resumed: false }, []);
+    if (!stream?.load) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, resumed: false }, []);
 
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
-      const seqBefore = topics.currentSeq(topic);
+      const before = topics.positionOf(topic);
       let page: StreamPage;
       try {
-        page = readPage(await stream.load({ ...data.ctx, cursor: undefined } as never, ...(args as never[])));
+        page = readPage(await stream.load(withCursor(data.ctx, undefined) as never, ...(args as never[])));
       } catch (error) {
-        if (data.closed) return;
-        return void sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, reason: this.failure(frame.topic, error) });
+        return this.deny(ws, frame, this.failure(frame.topic, error));
       }
       if (data.closed) return;
-      const publishedMeanwhile = replay.since(topic, seqBefore, topics.currentSeq(topic));
+      // The topic may have been freed and begun again while the loader ran: then load again.
+      if (topics.epochIfKnown(topic) !== before.epoch) continue;
+      const publishedMeanwhile = replay.since(topic, before.seq, topics.currentSeq(topic));
       if (!publishedMeanwhile) continue; // more events than the buffer holds: load again
-      return this.join(ws, { ...base, ...merge, seq: seqBefore, resumed: false, snapshot: true, ...page }, publishedMeanwhile);
+      const ack: SubscribedFrame = {
+        type: 'subscribed',
+        ref: frame.ref,
+        topic,
+        ...before,
+        ...merge,
+        resumed: false,
+        snapshot: true,
+        ...page,
+      };
+      return this.join(ws, frame, ack, publishedMeanwhile);
     }
-    sendFrame(ws, {
-      type: 'denied',
-      ref: frame.ref,
-      topic: frame.topic,
-      reason: 'the topic changed faster than the stream could load; try again',
-    });
+    this.deny(ws, frame, 'the topic changed faster than the stream could load; try again');
+  }
+
+  /**
+   * Asks the access hook again about every subscription of `ws`; the ones it now refuses end, and
+   * the client is told with an `unsubscribed` frame. Returns how many ended.
+   */
+  async recheck(ws: LiveSocket): Promise<number> {
+    const data = ws.getUserData();
+    let ended = 0;
+    for (const [topic, record] of [...data.topics]) {
+      const verdict = await this.admit(data.ctx, record.name, record.stream, record.args);
+      if (data.closed) return ended;
+      if (!data.topics.has(topic)) continue;
+      if ('denied' in verdict || verdict.topic !== topic) {
+        this.revoke(ws, topic, 'denied' in verdict ? verdict.denied : ErrorCode.FORBIDDEN);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** Ends one subscription from the server side and tells the client why. */
+  revoke(ws: LiveSocket, topic: string, reason: string): boolean {
+    const data = ws.getUserData();
+    if (data.closed || !data.topics.has(topic)) return false;
+    this.deps.topics.leave(ws, topic);
+    sendFrame(ws, { type: 'unsubscribed', topic, reason });
+    return true;
   }
 
   /** `loadMore`: the next page of a paginated stream, under the same access rules. */
@@ -89,7 +136,7 @@ export class SubscribeFlow {
     if ('denied' in verdict) throw new LiveError(ErrorCode.FORBIDDEN, verdict.denied);
     const load = verdict.stream?.load;
     if (!load) throw new LiveError(ErrorCode.INVALID_REQUEST, `the stream at "${path}" has no loader to page through`);
-    return readPage(await load({ ...ctx, cursor } as never, ...(args as never[])));
+    return readPage(await load(withCursor(ctx, cursor) as never, ...(args as never[])));
   }
 
   private async admit(ctx: Context, name: string, isStream: boolean, args: unknown[]): Promise<Verdict> {
@@ -123,14 +170,36 @@ export class SubscribeFlow {
     return { topic, stream };
   }
 
-  /** Join, then acknowledge with the replay, in one synchronous step: nothing can slip in between. */
-  private join(ws: LiveSocket, ack: SubscribedFrame, replayed: EventEnvelope[]): void {
+  /** The acknowledgement's head: the topic's epoch and seq now. */
+  private ack(frame: SubscribeFrame, topic: string): SubscribedFrame {
+    return { type: 'subscribed', ref: frame.ref, topic, ...this.deps.topics.positionOf(topic), resumed: false };
+  }
+
+  private full(ws: LiveSocket): boolean {
+    return ws.getUserData().topics.size >= this.deps.maxSubscriptions;
+  }
+
+  private deny(ws: LiveSocket, frame: SubscribeFrame, reason: string): void {
+    sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, reason });
+  }
+
+  /**
+   * Encodes the acknowledgement first (an event nobody can encode must not leave the client
+   * subscribed without an answer), then joins and sends it in one synchronous step: nothing can
+   * slip in between.
+   */
+  private join(ws: LiveSocket, frame: SubscribeFrame, ack: SubscribedFrame, replayed: EventEnvelope[]): void {
     const data = ws.getUserData();
     if (data.closed) return;
+    if (!data.topics.has(ack.topic) && this.full(ws)) {
+      return this.deny(ws, frame, `${ErrorCode.RATE_LIMITED}: at most ${this.deps.maxSubscriptions} subscriptions per connection`);
+    }
     if (replayed.length > 0) ack.replay = replayed;
+    const payload = data.codec.encode(ack);
+    const record = { name: frame.topic, stream: frame.stream === true, args: frame.args ?? [] };
     ws.cork(() => {
-      this.deps.topics.join(ws, ack.topic);
-      sendFrame(ws, ack);
+      this.deps.topics.join(ws, ack.topic, record);
+      ws.send(payload, typeof payload !== 'string');
     });
   }
 

@@ -52,7 +52,14 @@ describe('topics over a real shim', () => {
     const viaJson = collect(jsonClient, 'room');
     const viaMsgpack = collect(msgpackClient, 'room');
     await waitFor(() => viaJson.acks.length && viaMsgpack.acks.length);
-    expect(viaJson.acks[0]).toEqual({ type: 'subscribed', ref: 1, topic: 'room', epoch: server.epoch, seq: 1, resumed: false });
+    expect(viaJson.acks[0]).toEqual({
+      type: 'subscribed',
+      ref: 1,
+      topic: 'room',
+      epoch: expect.stringMatching(`^${server.epoch}\\.`),
+      seq: 1,
+      resumed: false,
+    });
     server.publish('room', 'after', { n: [1, 2, 3] });
     await waitFor(() => viaJson.events.length && viaMsgpack.events.length);
     expect(viaMsgpack.events).toEqual(viaJson.events);
@@ -103,7 +110,7 @@ describe('topics over a real shim', () => {
     proxy.retarget(second.port!);
     await waitFor(() => room.acks.length === 2, 5000);
     expect(second.epoch).not.toBe(firstEpoch);
-    expect(room.acks[1]?.epoch).toBe(second.epoch);
+    expect(room.acks[1]?.epoch.startsWith(`${second.epoch}.`)).toBe(true);
     second.publish('room', 'back', true);
     await waitFor(() => room.events.length);
     expect(room.events[0]).toMatchObject({ event: 'back', seq: 1 });

@@ -1,8 +1,10 @@
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Codec } from '../protocol/codec';
 import type { EventEnvelope } from '../protocol/frames';
+import { LiveError } from './live-error';
+import { measurePublishable } from './publishable';
 import type { ReplayBuffer } from './replay-buffer';
-import type { LiveSocket } from './socket-data';
+import type { LiveSocket, SubscriptionRecord } from './socket-data';
 
 /**
  * The uWS topic a socket of a given codec joins. Each codec gets its own uWS topic, so a
@@ -15,17 +17,28 @@ export function wireTopic(codecName: string, topic: string): string {
 const EMPTY: ReadonlySet<LiveSocket> = new Set();
 
 interface TopicState {
+  /**
+   * The epoch of this topic's seq space. A topic's state is freed once nobody is subscribed and
+   * the replay buffer holds none of its events; when it comes back its seq restarts at 0 under a
+   * new epoch, so a client holding an old position reloads instead of resuming over a hole.
+   */
+  epoch: string;
   seq: number;
   /** The uWS topic per codec, in `codecs` order; built once, not on every publish. */
   wireNames: string[];
   /** Subscribers per codec, in `codecs` order: publish asks uWS nothing it can count here. */
   subscribers: number[];
+  /** Subscribers over all codecs. */
+  total: number;
 }
 
-/** Per-topic sequence numbers, encode-once publishing, and who is subscribed. @internal */
+/** Per-topic sequence numbers and epochs, encode-once publishing, and who is subscribed. @internal */
 export class Topics {
   private readonly topics = new Map<string, TopicState>();
   private readonly members = new Map<string, Set<LiveSocket>>();
+  /** Payloads of the publish under way, one per codec (reused: no allocation per publish). */
+  private readonly payloads: Array<string | Uint8Array | undefined>;
+  private generation = 0;
   /** Publishes since the pressure sampler last read it. */
   publishCount = 0;
   /** Subscriptions over all connections. */
@@ -37,20 +50,42 @@ export class Topics {
     private readonly app: TemplatedApp,
     private readonly codecs: readonly Codec[],
     private readonly replay: ReplayBuffer,
-  ) {}
+    private readonly processEpoch: string,
+  ) {
+    this.payloads = codecs.map(() => undefined);
+    replay.onForget = (topic) => this.freeIfUnused(topic);
+  }
+
+  /** Topics with state held (for tests and metrics). */
+  get size(): number {
+    return this.topics.size;
+  }
 
   /** The last seq stamped on `topic` (0 before the first publish). */
   currentSeq(topic: string): number {
     return this.topics.get(topic)?.seq ?? 0;
   }
 
+  /** The topic's epoch, if its state is held (undefined: any position a client holds is stale). */
+  epochIfKnown(topic: string): string | undefined {
+    return this.topics.get(topic)?.epoch;
+  }
+
+  /** The topic's epoch and seq now; creates its state, which `sweep` frees if nobody comes. */
+  positionOf(topic: string): { epoch: string; seq: number } {
+    const { epoch, seq } = this.stateOf(topic);
+    return { epoch, seq };
+  }
+
   /** Subscribes a socket (idempotent). Call inside a cork when an ack follows. */
-  join(ws: LiveSocket, topic: string): void {
+  join(ws: LiveSocket, topic: string, record: SubscriptionRecord): void {
     const data = ws.getUserData();
-    if (data.topics.has(topic)) return;
+    if (data.topics.has(topic)) return void data.topics.set(topic, record);
     ws.subscribe(wireTopic(data.codec.name, topic));
-    data.topics.add(topic);
-    this.stateOf(topic).subscribers[this.codecs.indexOf(data.codec)]! += 1;
+    data.topics.set(topic, record);
+    const state = this.stateOf(topic);
+    state.subscribers[this.codecs.indexOf(data.codec)]! += 1;
+    state.total++;
     let members = this.members.get(topic);
     if (!members) this.members.set(topic, (members = new Set()));
     members.add(ws);
@@ -62,41 +97,81 @@ export class Topics {
     const data = ws.getUserData();
     if (!data.topics.delete(topic)) return;
     if (socketOpen) ws.unsubscribe(wireTopic(data.codec.name, topic));
-    this.stateOf(topic).subscribers[this.codecs.indexOf(data.codec)]! -= 1;
+    const state = this.stateOf(topic);
+    state.subscribers[this.codecs.indexOf(data.codec)]! -= 1;
+    state.total--;
     const members = this.members.get(topic);
     members?.delete(ws);
     if (members?.size === 0) this.members.delete(topic);
     this.subscriptionCount--;
     this.onMembership(ws, topic, false);
+    this.freeIfUnused(topic);
   }
 
   /** The socket closed: uWS already dropped its subscriptions; forget ours. */
   leaveAll(ws: LiveSocket): void {
-    for (const topic of [...ws.getUserData().topics]) this.leave(ws, topic, false);
+    for (const topic of [...ws.getUserData().topics.keys()]) this.leave(ws, topic, false);
   }
 
   membersOf(topic: string): ReadonlySet<LiveSocket> {
     return this.members.get(topic) ?? EMPTY;
   }
 
-  /** Stamps the next seq (unless opted out), encodes once per codec with subscribers, fans out. */
-  publish(topic: string, event: string, data: unknown, stampSeq: boolean): number | undefined {
-    this.publishCount++;
+  /**
+   * Checks the data, encodes it once per codec with subscribers, and only then stamps the next seq
+   * (unless opted out), keeps it for replay and fans it out. Data no codec can carry throws a
+   * LiveError to the publisher and takes no seq: no subscriber ever sees a hole for it.
+   */
+  publish(topic: string, event: string, data: unknown, stampSeq: boolean, sender?: string): number | undefined {
+    const bytes = measurePublishable(data);
     const state = this.stateOf(topic);
-    const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: ++state.seq } : { topic, event, data };
-    if (stampSeq) this.replay.record(topic, event, data, state.seq);
-    for (let i = 0; i < this.codecs.length; i++) {
-      if (state.subscribers[i] === 0) continue;
-      const payload = this.codecs[i]!.encode(envelope);
+    const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: state.seq + 1 } : { topic, event, data };
+    if (sender !== undefined) envelope.sender = sender;
+    const { codecs, payloads } = this;
+    try {
+      for (let i = 0; i < codecs.length; i++) payloads[i] = state.subscribers[i] === 0 ? undefined : codecs[i]!.encode(envelope);
+    } catch (error) {
+      payloads.fill(undefined);
+      this.freeIfUnused(topic);
+      throw new LiveError('INVALID_REQUEST', `the event "${event}" on "${topic}" could not be encoded: ${String(error)}`);
+    }
+    this.publishCount++;
+    if (stampSeq) {
+      state.seq++;
+      this.replay.record(topic, event, data, state.seq, bytes, sender);
+    }
+    for (let i = 0; i < codecs.length; i++) {
+      const payload = payloads[i];
+      if (payload === undefined) continue;
+      payloads[i] = undefined;
       this.app.publish(state.wireNames[i]!, payload, typeof payload !== 'string');
     }
+    this.freeIfUnused(topic);
     return envelope.seq;
+  }
+
+  /** Frees every topic nobody subscribes to and the replay buffer no longer covers. */
+  sweep(): void {
+    for (const topic of this.topics.keys()) this.freeIfUnused(topic);
+  }
+
+  private freeIfUnused(topic: string): void {
+    const state = this.topics.get(topic);
+    if (state && state.total === 0 && !this.replay.holds(topic)) this.topics.delete(topic);
   }
 
   private stateOf(topic: string): TopicState {
     let state = this.topics.get(topic);
     if (!state) {
-      state = { seq: 0, wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)), subscribers: this.codecs.map(() => 0) };
+      // Unique within the process and across processes: `<process epoch>.<generation>`.
+      const epoch = `${this.processEpoch}.${(this.generation++).toString(36)}`;
+      state = {
+        epoch,
+        seq: 0,
+        wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)),
+        subscribers: this.codecs.map(() => 0),
+        total: 0,
+      };
       this.topics.set(topic, state);
     }
     return state;

@@ -12,6 +12,38 @@ export function negotiateCodec(offered: string, codecs: ReadonlyMap<string, Code
   return undefined;
 }
 
+/** Decides from the request's `Origin` whether a page may open a socket (see `allowedOrigins`). */
+export type OriginCheck = (request: UpgradeRequest) => boolean;
+
+/** `https://a.example:8443` → `a.example:8443`; undefined for anything that is not an http(s) origin. */
+function hostOfOrigin(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds the origin check. No `Origin` header: not a browser acting for a visitor, allowed (then
+ * `authenticate` decides). Default: the origin's host must equal the request's `Host`.
+ */
+export function originPolicy(
+  allowed: readonly string[] | ((origin: string, request: UpgradeRequest) => boolean) | '*' | undefined,
+): OriginCheck {
+  if (allowed === '*') return () => true;
+  if (typeof allowed === 'function') return (request) => request.headers.origin === undefined || allowed(request.headers.origin, request);
+  const listed = allowed && new Set(allowed.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
+  return (request) => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    if (listed) return listed.has(origin.toLowerCase());
+    const host = hostOfOrigin(origin);
+    return host !== undefined && host.toLowerCase() === (request.headers.host ?? '').toLowerCase();
+  };
+}
+
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
@@ -20,6 +52,8 @@ export interface UpgradeDeps<User> {
   codecs: ReadonlyMap<string, Codec>;
   authenticate: ((request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>) | undefined;
   logger: Logger;
+  /** The origin check: false answers HTTP 403. */
+  admitOrigin: OriginCheck;
   /** Per-IP upgrade limit: false answers HTTP 429. */
   admit: ((ip: string) => boolean) | undefined;
   /** Builds the socket's user data once the upgrade is accepted. */
@@ -27,7 +61,8 @@ export interface UpgradeDeps<User> {
 }
 
 /**
- * The uWS `upgrade` handler: negotiates the codec, runs `authenticate`, answers 400/401/500 or
+ * The uWS `upgrade` handler: checks the rate and the origin, negotiates the codec, runs
+ * `authenticate`, answers 429/403/400/401/500 or
  * upgrades. Everything needed is copied out of `req` first: uWS invalidates it when this function
  * returns, and `res` must not be touched after the client aborts.
  */
@@ -48,6 +83,10 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
 
   if (deps.admit && !deps.admit(request.ip)) {
     res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', '1').end('too many connection attempts');
+    return;
+  }
+  if (!deps.admitOrigin(request)) {
+    res.writeStatus('403 Forbidden').end(`origin ${JSON.stringify(request.headers.origin)} may not open a socket here; see allowedOrigins`);
     return;
   }
   const negotiated = negotiateCodec(secProtocol, deps.codecs);

@@ -44,6 +44,9 @@ export class ShimUnderTest {
     const server = createServer({
       static: { '/': 'e2e/pages', '/cdn/': 'dist/cdn' },
       logger: { ...console, debug() {}, info() {} },
+      // Pages come from the shim's port while sockets go through the proxy's: two origins on
+      // loopback, both ours.
+      allowedOrigins: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
       ...this.options,
     });
     await server.listen(0, '127.0.0.1');

@@ -14,7 +14,10 @@ export class FakeSocket {
   }
 
   binaryType = 'blob';
+  /** Frames sent after the client's hello. */
   readonly sent: unknown[] = [];
+  /** The client's own hello (its first frame), kept apart from `sent`. */
+  hello: { type: 'hello'; instance: string } | undefined;
   closedWith: { code?: number; reason?: string } | undefined;
   onopen: (() => void) | null = null;
   onmessage: ((event: { data: string }) => void) | null = null;
@@ -29,7 +32,9 @@ export class FakeSocket {
   }
 
   send(data: string): void {
-    this.sent.push(JSON.parse(data));
+    const frame = JSON.parse(data) as { type?: string };
+    if (frame.type === 'hello' && this.hello === undefined && this.sent.length === 0) this.hello = frame as FakeSocket['hello'];
+    else this.sent.push(frame);
   }
 
   close(code?: number, reason?: string): void {

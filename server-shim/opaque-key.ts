@@ -1,0 +1,11 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Turns an internal user key (`user:42`, or whatever `presence.key` returns, which may hold an
+ * email or an IP) into the opaque key other clients see on presence entries, cursors and client
+ * publishes: stable for the life of the process, unguessable, and telling nothing about the user.
+ * @internal
+ */
+export function opaqueKeys(secret: Uint8Array = randomBytes(32)): (internalKey: string) => string {
+  return (internalKey) => createHmac('sha256', secret).update(internalKey).digest('base64url').slice(0, 22);
+}
