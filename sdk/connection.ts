@@ -190,10 +190,9 @@ export class Connection {
     const socket = this.#socket;
     this.#socket = undefined;
     if (!socket) return;
-    socket.onmessage = socket.onclose = socket.onopen = null;
-    // Not null: Node's \`ws\` emits 'error' when a socket closed while connecting is aborted, and
-    // an EventEmitter 'error' with no listener would crash the host process.
-    socket.onerror = () => {};
+    // A no-op, not null, for onerror: Node's `ws` emits 'error' when a socket closed while
+    // connecting is aborted, and an EventEmitter 'error' with no listener crashes the process.
+    socket.onmessage = socket.onclose = socket.onopen = socket.onerror = () => {};
     try {
       socket.close(code === CloseCode.NORMAL || code >= 4000 ? code : CloseCode.NORMAL, reason.slice(0, 120));
     } catch {
