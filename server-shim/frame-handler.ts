@@ -9,7 +9,7 @@ import type { Context } from './context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
 import type { RpcDispatcher } from './rpc-dispatch';
-import { sendFrame, type LiveSocket } from './socket-data';
+import { contextOf, sendFrame, type LiveSocket } from './socket-data';
 import type { SubscribeFlow } from './subscribe-flow';
 import type { Topics } from './topics';
 
@@ -138,7 +138,7 @@ export class FrameHandler {
     try {
       allowed = frame.topic.startsWith('__')
         ? false
-        : ((await this.deps.canPublish?.(data.ctx as Context<never>, frame.topic, frame.event, frame.data)) ?? false);
+        : ((await this.deps.canPublish?.(contextOf(data) as Context<never>, frame.topic, frame.event, frame.data)) ?? false);
     } catch (error) {
       this.deps.logger.error(`[wirestore] canPublish threw for "${frame.topic}"; refusing:`, error);
     }

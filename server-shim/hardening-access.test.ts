@@ -110,13 +110,17 @@ describe('identity and access', () => {
     const bob = connectClient(`${server.url}?user=bob`);
     const denials: Record<string, string[]> = { alice: [], bob: [] };
     const got: Record<string, EventEnvelope[]> = { alice: [], bob: [] };
+    let subscribed = 0;
     for (const [name, client] of [
       ['alice', alice],
       ['bob', bob],
     ] as const) {
-      client.subscribe('room', (event) => got[name]!.push(event), { onDenied: (denial) => denials[name]!.push(denial.reason) });
+      client.subscribe('room', (event) => got[name]!.push(event), {
+        onSubscribed: () => subscribed++,
+        onDenied: (denial) => denials[name]!.push(denial.reason),
+      });
     }
-    await waitFor(() => server.connectionCount === 2 && alice.status.get().state === 'open' && bob.status.get().state === 'open');
+    await waitFor(() => subscribed === 2);
     server.publish('room', 'hello', 1);
     await waitFor(() => got.alice!.length === 1 && got.bob!.length === 1);
     members.delete('bob');
@@ -126,7 +130,8 @@ describe('identity and access', () => {
     await waitFor(() => denials.alice!.length === 1 && denials.bob!.length === 1);
     expect(denials).toEqual({ alice: ['FORBIDDEN: the room closed'], bob: ['FORBIDDEN: members only'] });
     server.publish('room', 'after', 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A round trip on each socket: anything published before its answer would have arrived first.
+    await Promise.all([alice.call('ping').catch(() => {}), bob.call('ping').catch(() => {})]);
     expect([got.alice!.length, got.bob!.length]).toEqual([1, 1]);
   });
 

@@ -21,7 +21,7 @@ import { PublishTiming } from './publish-timing';
 import { KeyedBuckets } from './rate-limit';
 import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
-import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
+import { newSocketData, sendFrame, type LiveSocket, type SocketData } from './socket-data';
 import { readPage } from './stream-definition';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
 import { Topics } from './topics';
@@ -108,6 +108,8 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     moveCursor: (ctx, topic, data) => presence?.moveCursor(ctx, topic, data),
   });
 
+  const hubLink = { makeContext };
+
   const flow = new SubscribeFlow({
     topics,
     replay,
@@ -180,11 +182,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
           admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
           admitOrigin,
           logger,
-          accept(user, codec, ip): SocketData {
-            const connectionId = (++connectionCounter).toString(36);
-            const ctx = makeContext(user, connectionId);
-            return { user, connectionId, codec, ip, instance: undefined, closed: false, topics: new Map(), ctx, limits: undefined };
-          },
+          accept: (user, codec): SocketData => newSocketData(hubLink, user, (++connectionCounter).toString(36), codec),
         },
         res,
         req,

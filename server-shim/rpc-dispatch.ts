@@ -4,7 +4,7 @@ import type { AnyHandler } from './api-registry';
 import type { IdempotencyWindow, Outcome } from './idempotency';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
-import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
+import { contextOf, sendFrame, type LiveSocket, type SocketData } from './socket-data';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -31,8 +31,8 @@ export class RpcDispatcher {
     const windowed = call.key !== undefined && this.idempotency.enabled;
     const scope = windowed ? this.scopeOf(data) : '';
     const outcome = windowed
-      ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(data.ctx, call))
-      : this.execute(data.ctx, call);
+      ? this.idempotency.run(scope, call.key!, call.path, () => this.execute(contextOf(data), call))
+      : this.execute(contextOf(data), call);
     const answer = (settled: Outcome) => {
       const bytes = this.reply(ws, call, settled);
       if (windowed) this.idempotency.sized(scope, call.key!, bytes);

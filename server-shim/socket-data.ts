@@ -21,16 +21,42 @@ export interface SocketData {
   user: unknown;
   connectionId: string;
   codec: Codec;
-  ip: string;
   /** The client's instance id from its hello (see `ClientHelloFrame`), once received. */
   instance: string | undefined;
   /** Set in the close handler: uWS throws on any use of a closed socket, and replies can arrive late. */
   closed: boolean;
-  /** Topics joined, by their public name, with what the client asked for. */
+  /** Topics joined, by their public name, with what the client asked for ({@link NO_TOPICS} until the first). */
   topics: Map<string, SubscriptionRecord>;
-  ctx: Context;
+  /** The handlers' context, made on first use: read it with {@link contextOf}. */
+  ctx: Context | undefined;
+  hub: HubLink;
   /** Token buckets per kind of action, made on first use (undefined: none made yet). */
   limits: ActionLimits | undefined;
+}
+
+/**
+ * The topics of a connection that never subscribed: one shared empty map, replaced by its own on
+ * the first join (only `Topics.join` writes), so an idle connection carries no map of its own.
+ */
+export const NO_TOPICS: Map<string, SubscriptionRecord> = new Map();
+
+/** What every connection of one hub shares: one object, referenced from each socket's data. */
+export interface HubLink {
+  makeContext(user: unknown, connectionId: string): Context;
+}
+
+/**
+ * The socket data for a new connection. A plain object of own properties: uWS copies the
+ * properties of what `res.upgrade` is given, so getters and prototypes would not survive.
+ * @internal
+ */
+export function newSocketData(hub: HubLink, user: unknown, connectionId: string, codec: Codec): SocketData {
+  return { user, connectionId, codec, instance: undefined, closed: false, topics: NO_TOPICS, ctx: undefined, limits: undefined, hub };
+}
+
+/** The handlers' context of a connection, made on its first use. */
+export function contextOf(data: SocketData): Context {
+  return (data.ctx ??= data.hub.makeContext(data.user, data.connectionId));
 }
 
 export type LiveSocket = WebSocket<SocketData>;

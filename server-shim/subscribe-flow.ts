@@ -12,7 +12,7 @@ import { withCursor } from './connection-context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
 import type { ReplayBuffer } from './replay-buffer';
-import { sendFrame, type LiveSocket } from './socket-data';
+import { contextOf, sendFrame, type LiveSocket } from './socket-data';
 import { readPage, type StreamDefinition } from './stream-definition';
 import type { Topics } from './topics';
 
@@ -58,7 +58,7 @@ export class SubscribeFlow {
     const args = frame.args ?? [];
     if (this.full(ws))
       return this.deny(ws, frame, `${ErrorCode.RATE_LIMITED}: at most ${this.deps.maxSubscriptions} subscriptions per connection`);
-    const verdict = await this.admit(data.ctx, frame.topic, frame.stream === true, args);
+    const verdict = await this.admit(contextOf(data), frame.topic, frame.stream === true, args);
     if (data.closed) return;
     if ('denied' in verdict) return this.deny(ws, frame, verdict.denied);
     const { topic, stream } = verdict;
@@ -75,7 +75,7 @@ export class SubscribeFlow {
       const before = topics.positionOf(topic);
       let page: StreamPage;
       try {
-        page = readPage(await stream.load(withCursor(data.ctx, undefined) as never, ...(args as never[])));
+        page = readPage(await stream.load(withCursor(contextOf(data), undefined) as never, ...(args as never[])));
       } catch (error) {
         return this.deny(ws, frame, this.failure(frame.topic, error));
       }
@@ -107,7 +107,7 @@ export class SubscribeFlow {
     const data = ws.getUserData();
     let ended = 0;
     for (const [topic, record] of [...data.topics]) {
-      const verdict = await this.admit(data.ctx, record.name, record.stream, record.args);
+      const verdict = await this.admit(contextOf(data), record.name, record.stream, record.args);
       if (data.closed) return ended;
       if (!data.topics.has(topic)) continue;
       if ('denied' in verdict || verdict.topic !== topic) {

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../protocol/frames';
 import { LiveError } from './live-error';
 import { measurePublishable } from './publishable';
 import type { ReplayBuffer } from './replay-buffer';
-import type { LiveSocket, SubscriptionRecord } from './socket-data';
+import { NO_TOPICS, type LiveSocket, type SubscriptionRecord } from './socket-data';
 
 /**
  * The uWS topic a socket of a given codec joins. Each codec gets its own uWS topic, so a
@@ -82,6 +82,7 @@ export class Topics {
     const data = ws.getUserData();
     if (data.topics.has(topic)) return void data.topics.set(topic, record);
     ws.subscribe(wireTopic(data.codec.name, topic));
+    if (data.topics === NO_TOPICS) data.topics = new Map();
     data.topics.set(topic, record);
     const state = this.stateOf(topic);
     state.subscribers[this.codecs.indexOf(data.codec)]! += 1;

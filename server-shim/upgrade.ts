@@ -57,7 +57,34 @@ export interface UpgradeDeps<User> {
   /** Per-IP upgrade limit: false answers HTTP 429. */
   admit: ((ip: string) => boolean) | undefined;
   /** Builds the socket's user data once the upgrade is accepted. */
-  accept(user: User | undefined, codec: Codec, ip: string): object;
+  accept(user: User | undefined, codec: Codec): object;
+}
+
+/** An IP address as uWS gives it: ASCII bytes. */
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * What `authenticate` and the limits see of the request, copied out of `req` (uWS invalidates it
+ * when the handler returns). Without `authenticate` only the two headers the origin check reads
+ * are copied, and the IP only when a per-IP limit needs it: an upgrade leaves less garbage.
+ */
+function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, withIp: boolean): UpgradeRequest {
+  const headers: Record<string, string> = {};
+  if (allHeaders) {
+    req.forEach((name, value) => {
+      headers[name] = value;
+    });
+  } else {
+    const origin = req.getHeader('origin');
+    if (origin) headers.origin = origin;
+    headers.host = req.getHeader('host');
+  }
+  return {
+    url: req.getUrl(),
+    query: req.getQuery() ?? '',
+    headers,
+    ip: withIp ? latin1.decode(res.getRemoteAddressAsText()) : '',
+  };
 }
 
 /**
@@ -70,16 +97,7 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
   const secKey = req.getHeader('sec-websocket-key');
   const secProtocol = req.getHeader('sec-websocket-protocol');
   const secExtensions = req.getHeader('sec-websocket-extensions');
-  const headers: Record<string, string> = {};
-  req.forEach((name, value) => {
-    headers[name] = value;
-  });
-  const request: UpgradeRequest = {
-    url: req.getUrl(),
-    query: req.getQuery() ?? '',
-    headers,
-    ip: Buffer.from(res.getRemoteAddressAsText()).toString(),
-  };
+  const request = readRequest(res, req, deps.authenticate !== undefined, deps.authenticate !== undefined || deps.admit !== undefined);
 
   if (deps.admit && !deps.admit(request.ip)) {
     res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', '1').end('too many connection attempts');
@@ -107,7 +125,7 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
         res.writeStatus('401 Unauthorized').end('unauthorized');
         return;
       }
-      const data = deps.accept(user || undefined, negotiated.codec, request.ip);
+      const data = deps.accept(user || undefined, negotiated.codec);
       res.upgrade(data, secKey, negotiated.protocol, secExtensions, context);
     });
   };
