@@ -170,21 +170,27 @@ export interface SubscribedFrame {
   replay?: EventEnvelope[];
 }
 
+/**
+ * The subscription was refused. `error` says why, as a call's error would: `FORBIDDEN` (the
+ * access hook refused, with its reason as the message; a reserved topic), `NOT_FOUND` (no such
+ * stream), `RATE_LIMITED`, `INTERNAL_ERROR` (a loader or topic function threw something that is
+ * not a `LiveError`), or whatever code a `LiveError` thrown by the loader carries.
+ */
 export interface DeniedFrame {
   type: 'denied';
   ref: number;
   topic: string;
-  reason: string;
+  error: ErrorBody;
 }
 
 /**
  * The server ended a subscription (`server.unsubscribe`, or access re-checked and now refused).
- * Every subscription of the client on `topic` stops; `reason` says why, as in `denied`.
+ * Every subscription of the client on `topic` stops; `error` says why, as in `denied`.
  */
 export interface UnsubscribedFrame {
   type: 'unsubscribed';
   topic: string;
-  reason: string;
+  error: ErrorBody;
 }
 
 /** A point-to-point message to one connection. */

@@ -30,7 +30,9 @@ export function readServerFrame(raw: unknown): ServerFrame | undefined {
         : undefined;
     case 'denied': // matched by ref; one with no number ref is simply not matched
     case 'unsubscribed':
-      return typeof raw.topic === 'string' && typeof raw.reason === 'string' ? (raw as unknown as ServerFrame) : undefined;
+      return typeof raw.topic === 'string' && isRecord(raw.error) && typeof raw.error.code === 'string'
+        ? (raw as unknown as ServerFrame)
+        : undefined;
     case 'signal':
       return typeof raw.event === 'string' ? (raw as unknown as ServerFrame) : undefined;
     case 'pressure':

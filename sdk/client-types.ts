@@ -41,8 +41,6 @@ export interface ClientOptions extends ConnectionHooks {
 export interface CallOptions {
   /** Reject with `TIMEOUT` after this long. Default: the client's `callTimeoutMs`. */
   timeoutMs?: number;
-  /** Send a new request even if an identical call was made in the same microtask. */
-  fresh?: boolean;
   /**
    * Every call carries an idempotency key by default, so it can be retried after a lost reply
    * and the server still runs it once. A read may opt out with `false`: it then rejects with

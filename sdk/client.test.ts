@@ -164,12 +164,12 @@ describe('reconnecting', () => {
   it('ends every listener of a topic the server unsubscribes, and a later subscribe starts afresh', async () => {
     const client = makeClient();
     const denials: unknown[] = [];
-    client.subscribe('room', () => {}, { onDenied: (denial) => denials.push(denial.reason) });
+    client.subscribe('room', () => {}, { onDenied: (denial) => denials.push(denial.error.message) });
     await settle();
     FakeSocket.last.accept();
     FakeSocket.last.deliver({ type: 'subscribed', ref: 1, topic: 'room', epoch: 'e1', seq: 0, resumed: false });
-    FakeSocket.last.deliver({ type: 'unsubscribed', topic: 'room', reason: 'FORBIDDEN: kicked' });
-    expect(denials).toEqual(['FORBIDDEN: kicked']);
+    FakeSocket.last.deliver({ type: 'unsubscribed', topic: 'room', error: { code: 'FORBIDDEN', message: 'kicked' } });
+    expect(denials).toEqual(['kicked']);
     client.subscribe('room', () => {});
     expect(FakeSocket.last.sent.at(-1)).toEqual({ type: 'subscribe', ref: 2, topic: 'room', args: [] });
   });

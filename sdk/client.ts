@@ -22,7 +22,6 @@ import { addSuperseded } from './superseded-counts';
 import { PendingCalls } from './pending-calls';
 import { RpcError } from './rpc-error';
 import { safeInvoke } from './safe-invoke';
-import { stableJson } from './stable-json';
 import { StreamCache, type StreamOptions } from './stream-cache';
 import { indexedDbStorage } from './stream-persistence';
 import { Subscriptions, type WireHost } from './subscriptions';
@@ -82,7 +81,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       case 'denied':
         return subscriptions.deny(frame);
       case 'unsubscribed':
-        return subscriptions.revoke(frame.topic, frame.reason);
+        return subscriptions.revoke(frame.topic, frame.error);
       case 'signal':
         for (const listener of [...signalListeners]) safeInvoke(listener, frame);
         return;
@@ -145,8 +144,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     {
       ...wire,
       loadMore: (path, args, cursor) => callWith({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
-      // Writes from a store are fresh calls: two identical ones in a tick are two user actions.
-      call: (path, args) => callWith({ fresh: true }, path, args),
+      call: (path, args) => callWith({}, path, args),
     },
     options.streamStorage ?? indexedDbStorage,
     () => namespace(),
@@ -174,8 +172,6 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     : undefined;
 
   let batching: BatchedCall[] | undefined;
-  /** Identical calls made in the same microtask share one request: path + args → promise. */
-  let sameTick: Map<string, Promise<never>> | undefined;
 
   const sendNow = (path: string, args: unknown[], timeoutMs: number, key: string | undefined) => {
     const { call, promise } = pending.add(path, args, timeoutMs, key);
@@ -193,26 +189,17 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     if (typeof path !== 'string' || path.length === 0) {
       return Promise.reject(new TypeError(`call path must be a non-empty string, got ${typeof path}`));
     }
-    const dedupKey = callOptions.fresh ? undefined : stableJson([path, args, callOptions.timeoutMs, callOptions.idempotent]);
-    const shared = dedupKey === undefined ? undefined : sameTick?.get(dedupKey);
-    if (shared) return shared;
     if (queueLoading && !queue) return queueLoading.then(() => callWith(callOptions, path, args));
     const key = callOptions.idempotent === false ? undefined : (callOptions.idempotencyKey ?? newIdempotencyKey());
     const activeQueue = queue;
     const offline = activeQueue && key !== undefined && (connection.status.get().state !== 'open' || activeQueue.busy);
-    const promise = (
+    // Every call is sent: two calls are two user actions, even when identical. A repeat of one
+    // action (a retry, a replayed queue entry) carries the same key, and the server answers it once.
+    return (
       offline
         ? (connection.start(), activeQueue.enqueue(path, args, key))
         : sendNow(path, args, callOptions.timeoutMs ?? settings.callTimeoutMs, key)
     ) as Promise<never>;
-    if (dedupKey !== undefined) {
-      if (!sameTick) {
-        sameTick = new Map();
-        queueMicrotask(() => (sameTick = undefined));
-      }
-      sameTick.set(dedupKey, promise);
-    }
-    return promise;
   };
 
   const batch = <Result>(calls: () => Result, batchOptions: { sequential?: boolean } = {}): Result => {
@@ -279,7 +266,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     presence: (topic) => streams.get(PRESENCE_STREAM, [topic], {}) as never,
     cursors: (topic) => streams.get(CURSORS_STREAM, [topic], {}) as never,
     moveCursor(topic, data) {
-      latest.send(`cursor\u0000${topic}`, () => callWith({ fresh: true, idempotent: false }, CURSOR_MOVE_PATH, [topic, data]));
+      latest.send(`cursor\u0000${topic}`, () => callWith({ idempotent: false }, CURSOR_MOVE_PATH, [topic, data]));
     },
     publish(topic, event, data) {
       connection.start();

@@ -3,6 +3,7 @@ import { whenStore } from './when-store';
 import type { WirestoreErrorCode } from '../protocol/error-codes';
 import type { CrudActions, DeniedFrame, EventEnvelope, MergeConfig, Position, StreamPage, SubscribedFrame } from '../protocol/frames';
 import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
+import { judgeEvent, positionAfterAck } from './position';
 import { RpcError } from './rpc-error';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
@@ -111,37 +112,45 @@ export class StreamController<Value> implements WireSubscriber {
   }
 
   onSubscribed(ack: SubscribedFrame): void {
-    const epochChanged = this.#position !== undefined && this.#position.epoch !== ack.epoch;
-    if (!this.mergeOverride && ack.merge && ack.merge.strategy !== this.#merge.strategy) {
+    const { position, reset } = positionAfterAck(this.#position, ack);
+    if (!this.mergeOverride && ack.merge && JSON.stringify(ack.merge) !== JSON.stringify(this.#merge)) {
+      // Any difference (strategy, key, prepend, max) needs a merger built for it, and the data
+      // folded by the old one cannot be kept.
       this.#merge = ack.merge;
       this.#merger = mergerFor(ack.merge);
       this.#hasState = false;
-    } else if (!this.mergeOverride && ack.merge) this.#merge = ack.merge;
+    }
     if (ack.actions) this.#actions = ack.actions;
     const hadData = this.#hasState;
-    if (ack.snapshot || !this.#hasState || epochChanged) {
+    if (ack.snapshot || !this.#hasState || reset) {
+      this.#queued = []; // accepted against the old data: the reply replaces it
       this.#state = this.#merger.init(ack.snapshot ? ack.data : undefined);
       this.#hasState = true;
       if (ack.snapshot) {
         this.#$hasMore.set(ack.hasMore === true);
         this.#cursor = ack.cursor;
       }
-    }
-    this.#position = { epoch: ack.epoch, seq: ack.seq };
+    } else this.#applyQueued(); // accepted before this reply: they come first
+    this.#position = position;
     this.#awaitingBackfill = false;
-    for (const event of ack.replay ?? []) this.#applyInOrder(event);
+    for (const event of ack.replay ?? []) {
+      const judged = judgeEvent(this.#position, event.seq);
+      if (judged.verdict !== 'apply') continue; // replayed, but applied already (or out of reach: the next gap asks again)
+      this.#position = judged.position;
+      this.#apply(event);
+    }
     this.#$error.set(undefined);
     this.#$status.set('live');
-    this.#$lastSync.set(ack.resumed ? 'recovered' : hadData ? 'reloaded' : 'loaded');
+    this.#$lastSync.set(ack.resumed && !reset ? 'recovered' : hadData ? 'reloaded' : 'loaded');
     this.#publish();
   }
 
   onEvent(event: EventEnvelope): void {
-    if (!this.#hasState || this.#awaitingBackfill) return;
-    if (event.seq !== undefined && this.#position) {
-      if (event.seq <= this.#position.seq) return; // seen already
-      if (event.seq > this.#position.seq + 1) return this.#requestBackfill();
-    }
+    if (!this.#hasState || (this.#awaitingBackfill && event.seq !== undefined)) return;
+    const { verdict, position } = judgeEvent(this.#position, event.seq);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') return this.#requestBackfill();
+    this.#position = position; // at once: the next event of this task is judged against this one
     this.#queued.push(event);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -151,9 +160,7 @@ export class StreamController<Value> implements WireSubscriber {
 
   onDenied(denial: DeniedFrame): void {
     this.#ref = undefined;
-    const [code, ...rest] = denial.reason.split(': ');
-    const known = rest.length > 0 && /^[A-Z_]+$/.test(code!);
-    this.#$error.set(new RpcError(known ? code! : ('FORBIDDEN' satisfies WirestoreErrorCode), known ? rest.join(': ') : denial.reason));
+    this.#$error.set(RpcError.from(denial.error));
     this.#$status.set('error');
   }
 
@@ -164,7 +171,7 @@ export class StreamController<Value> implements WireSubscriber {
 
   // ---- store API ----
 
-  hydrate(input: Value | HydrationData): void {
+  hydrate(input: Value | HydrationData, outcome: SyncOutcome = 'hydrated'): void {
     if (this.#hasState) return;
     if (isHydrationData(input)) {
       if (!this.mergeOverride) {
@@ -179,7 +186,7 @@ export class StreamController<Value> implements WireSubscriber {
       this.#state = this.#merger.init(input);
     }
     this.#hasState = true;
-    this.#$lastSync.set('hydrated');
+    this.#$lastSync.set(outcome);
     if (this.#$status.get() === 'loading') this.#$status.set('resyncing');
     this.#publish();
   }
@@ -218,9 +225,11 @@ export class StreamController<Value> implements WireSubscriber {
   async #restore(storage: StreamStorage): Promise<void> {
     const saved = await storage.get(this.host.persistKey);
     if (!saved || this.#hasState) return;
-    this.hydrate({ ...saved, epoch: saved.position?.epoch ?? '', seq: saved.position?.seq ?? 0, hasMore: saved.hasMore } as HydrationData);
+    this.hydrate(
+      { ...saved, epoch: saved.position?.epoch ?? '', seq: saved.position?.seq ?? 0, hasMore: saved.hasMore } as HydrationData,
+      'restored',
+    );
     if (!saved.position) this.#position = undefined;
-    this.#$lastSync.set('restored');
   }
 
   #requestBackfill(): void {
@@ -229,21 +238,21 @@ export class StreamController<Value> implements WireSubscriber {
     if (this.#ref !== undefined) this.host.resubscribe(this.#ref);
   }
 
-  #applyInOrder(event: EventEnvelope): void {
-    if (event.seq !== undefined && this.#position) {
-      if (event.seq <= this.#position.seq) return;
-      this.#position = { epoch: this.#position.epoch, seq: event.seq };
-    }
+  #apply(event: EventEnvelope): void {
     this.#merger.apply(this.#state, event.event, event.data);
     this.#layers.noteServerEvent(event.event, event.data, this.#merger);
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
+  #applyQueued(): boolean {
     const events = this.#queued;
     this.#queued = [];
-    for (const event of events) this.#applyInOrder(event);
-    if (events.length > 0) this.#publish();
+    for (const event of events) this.#apply(event);
+    return events.length > 0;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#applyQueued()) this.#publish();
   }
 
   #publish(): void {

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../protocol/error-codes';
 import type { DeniedFrame, EventEnvelope, Position, SubscribeFrame, SubscribedFrame } from '../protocol/frames';
 
 /** What goes on the wire for one subscription. */
@@ -97,9 +98,9 @@ export class Subscriptions {
   }
 
   /** The server ended every subscription on `topic`: each owner hears it as a denial. */
-  revoke(topic: string, reason: string): void {
+  revoke(topic: string, error: ErrorBody): void {
     for (const entry of [...(this.#byTopic.get(topic) ?? [])]) {
-      this.deny({ ref: entry.ref, topic: entry.subscriber.request().topic, reason } as DeniedFrame);
+      this.deny({ ref: entry.ref, topic: entry.subscriber.request().topic, error } as DeniedFrame);
     }
   }
 

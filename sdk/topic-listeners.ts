@@ -1,4 +1,5 @@
 import type { DeniedFrame, EventEnvelope, Position, SubscribedFrame } from '../protocol/frames';
+import { judgeEvent, positionAfterAck } from './position';
 import { safeInvoke } from './safe-invoke';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
 
@@ -50,24 +51,25 @@ export class TopicListeners implements WireSubscriber {
   onSubscribed(ack: SubscribedFrame): void {
     this.#awaitingBackfill = false;
     const from = this.#position;
-    const resumed = ack.resumed && from?.epoch === ack.epoch;
-    if (!resumed) this.#position = { epoch: ack.epoch, seq: ack.seq };
-    for (const listener of [...this.listeners]) safeInvoke(listener.onSubscribed, ack);
-    if (from && !resumed)
-      for (const listener of [...this.listeners]) safeInvoke(listener.onReset, { from, to: { epoch: ack.epoch, seq: ack.seq } });
+    const { position, reset } = positionAfterAck(from, ack);
+    this.#position = position;
+    for (const listener of [...this.listeners]) {
+      safeInvoke(listener.onSubscribed, ack);
+      if (reset) safeInvoke(listener.onReset, { from: from!, to: position });
+    }
     for (const event of ack.replay ?? []) this.onEvent(event);
   }
 
   onEvent(event: EventEnvelope): void {
-    if (event.seq !== undefined && this.#position) {
-      if (this.#awaitingBackfill || event.seq <= this.#position.seq) return; // the reply replays it / seen already
-      if (event.seq > this.#position.seq + 1) {
-        // A gap on a live connection: ask for exactly the missing events now, not at the next reconnect.
-        this.#awaitingBackfill = true;
-        return this.requestBackfill();
-      }
-      this.#position = { epoch: this.#position.epoch, seq: event.seq };
+    if (this.#awaitingBackfill && event.seq !== undefined) return; // the backfill reply replays it
+    const { verdict, position } = judgeEvent(this.#position, event.seq);
+    if (verdict === 'duplicate') return;
+    if (verdict === 'gap') {
+      // A gap on a live connection: ask for exactly the missing events now, not at the next reconnect.
+      this.#awaitingBackfill = true;
+      return this.requestBackfill();
     }
+    this.#position = position;
     for (const listener of [...this.listeners]) safeInvoke(listener.onEvent, event);
   }
 

@@ -75,7 +75,11 @@ export class FrameHandler {
           type: 'denied',
           ref: frame.ref,
           topic: frame.topic,
-          reason: `${ErrorCode.RATE_LIMITED}: ${this.tooMany(ws, 'subscribes')}`,
+          error: {
+            code: ErrorCode.RATE_LIMITED,
+            message: this.tooMany(ws, 'subscribes'),
+            details: { retryAfterMs: this.deps.limits.retryAfterMs(ws, 'subscribes') },
+          },
         });
       case 'unsubscribe':
         return topics.leave(ws, frame.topic);

@@ -48,7 +48,7 @@ describe('one bad value never strands anyone else', () => {
     const socket = await rawSocket(server.url);
     socket.send(JSON.stringify({ type: 'subscribe', ref: 7, topic: 'broken', stream: true }));
     await waitFor(() => socket.frames.some((frame) => (frame as Frame).ref === 7));
-    expect(socket.frames.at(-1)).toMatchObject({ type: 'denied', ref: 7, reason: 'INTERNAL_ERROR' });
+    expect(socket.frames.at(-1)).toMatchObject({ type: 'denied', ref: 7, error: { code: 'INTERNAL_ERROR' } });
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { CloseCode } from '../protocol/close-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import type { Codec } from '../protocol/codec';
 import { LOAD_MORE_PATH, PROTOCOL_VERSION, type PublishFrame, type ServerLimits } from '../protocol/frames';
 import { jsonCodec } from '../protocol/json-codec';
@@ -256,9 +257,9 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       ws.end(code, reason);
       return true;
     },
-    unsubscribe(connectionId, topic, reason = 'FORBIDDEN: unsubscribed by the server') {
+    unsubscribe(connectionId, topic, reason = 'unsubscribed by the server') {
       const ws = sockets.get(connectionId);
-      return ws ? flow.revoke(ws, topic, reason) : false;
+      return ws ? flow.revoke(ws, topic, { code: ErrorCode.FORBIDDEN, message: reason }) : false;
     },
     async recheckSubscriptions(connectionId) {
       const targets = connectionId === undefined ? [...sockets.values()] : [sockets.get(connectionId)].filter((ws) => ws !== undefined);

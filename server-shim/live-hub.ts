@@ -67,8 +67,8 @@ export interface LiveHub {
   disconnect(connectionId: string, code?: number, reason?: string): boolean;
   /**
    * Ends one connection's subscription to `topic` (a topic, not a stream path: for a stream, the
-   * topic its topic function chose). The client's stores and listeners on it get the `reason`
-   * as a denial. False if there was no such subscription.
+   * topic its topic function chose). The client's stores and listeners on it get a denial with
+   * code `FORBIDDEN` and `reason` as its message. False if there was no such subscription.
    */
   unsubscribe(connectionId: string, topic: string, reason?: string): boolean;
   /**

@@ -92,11 +92,11 @@ describe('rate limits', () => {
     });
     const codes: number[] = [];
     const client = connectClient(server.url, { onDisconnect: ({ code }) => void codes.push(code), reconnect: { baseMs: 10, capMs: 20 } });
-    const first = await Promise.allSettled(Array.from({ length: 8 }, () => client.callWith({ fresh: true }, 'ping')));
+    const first = await Promise.allSettled(Array.from({ length: 8 }, () => client.call('ping')));
     expect(first.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     const limited = first.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(limited.reason).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterMs: expect.any(Number) } });
-    void Promise.allSettled(Array.from({ length: 50 }, () => client.callWith({ fresh: true, idempotent: false }, 'ping')));
+    void Promise.allSettled(Array.from({ length: 50 }, () => client.callWith({ idempotent: false }, 'ping')));
     await waitFor(() => codes.includes(4429));
     const status = client.status.get();
     expect(status.state === 'reconnecting' && status.attempt).toBeGreaterThanOrEqual(6); // THROTTLE backs off

@@ -62,11 +62,11 @@ describe('exactly once', () => {
     });
     const client = connectClient(server.url);
     expect(await client.callWith({ idempotencyKey: 'k1' }, 'count')).toBe(1);
-    expect(await client.callWith({ idempotencyKey: 'k1', fresh: true }, 'count')).toBe(1);
+    expect(await client.callWith({ idempotencyKey: 'k1' }, 'count')).toBe(1);
     await expect(client.callWith({ idempotencyKey: 'k2' }, 'refuse')).rejects.toMatchObject({ code: 'NOPE' });
-    await expect(client.callWith({ idempotencyKey: 'k2', fresh: true }, 'refuse')).rejects.toMatchObject({ code: 'NOPE' });
+    await expect(client.callWith({ idempotencyKey: 'k2' }, 'refuse')).rejects.toMatchObject({ code: 'NOPE' });
     expect(runs).toBe(2);
-    await expect(client.callWith({ idempotencyKey: 'k1', fresh: true }, 'refuse')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(client.callWith({ idempotencyKey: 'k1' }, 'refuse')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     expect(await client.callWith({ idempotent: false }, 'count')).toBe(3);
   });
 
@@ -75,7 +75,7 @@ describe('exactly once', () => {
     const server = await startServer({ api: { big: () => (runs++, 'x'.repeat(100_000)) }, idempotency: { maxResultBytes: 10_000 } });
     const client = connectClient(server.url);
     await client.callWith({ idempotencyKey: 'big' }, 'big');
-    await client.callWith({ idempotencyKey: 'big', fresh: true }, 'big');
+    await client.callWith({ idempotencyKey: 'big' }, 'big');
     expect(runs).toBe(2);
   });
 
@@ -84,8 +84,8 @@ describe('exactly once', () => {
     const server = await startServer({ api: { count: () => ++runs }, idempotency: { maxKeysPerUser: 2 } });
     const client = connectClient(server.url);
     for (const key of ['a', 'b', 'c']) await client.callWith({ idempotencyKey: key }, 'count');
-    expect(await client.callWith({ idempotencyKey: 'c', fresh: true }, 'count')).toBe(3); // remembered
-    expect(await client.callWith({ idempotencyKey: 'a', fresh: true }, 'count')).toBe(4); // forgotten: runs again
+    expect(await client.callWith({ idempotencyKey: 'c' }, 'count')).toBe(3); // remembered
+    expect(await client.callWith({ idempotencyKey: 'a' }, 'count')).toBe(4); // forgotten: runs again
   });
 });
 
@@ -112,17 +112,19 @@ describe('batching and dedup', () => {
     for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'BATCH_TOO_LARGE' });
   });
 
-  it('shares one request between identical calls in the same microtask, unless fresh', async () => {
+  it('sends every call, even identical ones in the same microtask: two calls are two actions', async () => {
     let runs = 0;
     const server = await startServer({ api: { count: (_ctx: Context, _arg: unknown) => ++runs } });
     const client = connectClient(server.url);
-    const first = client.call('count', { a: 1, b: [1, 2] });
-    const second = client.call('count', { b: [1, 2], a: 1 });
-    const different = client.call('count', { a: 2 });
-    const fresh = client.callWith({ fresh: true }, 'count', { a: 1, b: [1, 2] });
-    expect(second).toBe(first);
-    expect(await Promise.all([first, second, different, fresh])).toEqual([1, 1, 2, 3]);
-    expect(await client.call('count', { a: 1, b: [1, 2] })).toBe(4); // a later microtask: a new request
+    const results = await Promise.all([
+      client.call('count', { a: 1 }),
+      client.call('count', { a: 1 }),
+      client.callWith({ idempotencyKey: 'first-click' }, 'count', { a: 1 }),
+      client.callWith({ idempotencyKey: 'second-click' }, 'count', { a: 1 }),
+    ]);
+    expect(results.sort()).toEqual([1, 2, 3, 4]);
+    // A repeat of one action (the same key) is still answered once, by the server's window.
+    expect(await client.callWith({ idempotencyKey: 'first-click' }, 'count', { a: 1 })).toBe(results[2]);
   });
 });
 

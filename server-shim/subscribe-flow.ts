@@ -1,4 +1,4 @@
-import { ErrorCode } from '../protocol/error-codes';
+import { ErrorCode, type ErrorBody } from '../protocol/error-codes';
 import {
   LOAD_MORE_PATH,
   RESERVED_TOPIC_PREFIX,
@@ -29,7 +29,7 @@ export interface SubscribeDeps {
   maxSubscriptions: number;
 }
 
-type Verdict = { topic: string; stream: StreamDefinition | undefined } | { denied: string };
+type Verdict = { topic: string; stream: StreamDefinition | undefined } | { denied: ErrorBody };
 
 /**
  * Subscriptions, raw topics and declared streams alike:
@@ -49,15 +49,14 @@ export class SubscribeFlow {
       await this.answer(ws, frame);
     } catch (error) {
       this.deps.logger.error(`[wirestore] subscribing to "${frame.topic}" failed:`, error);
-      this.deny(ws, frame, ErrorCode.INTERNAL_ERROR);
+      this.deny(ws, frame, { code: ErrorCode.INTERNAL_ERROR, message: 'the subscription could not be answered' });
     }
   }
 
   private async answer(ws: LiveSocket, frame: SubscribeFrame): Promise<void> {
     const data = ws.getUserData();
     const args = frame.args ?? [];
-    if (this.full(ws))
-      return this.deny(ws, frame, `${ErrorCode.RATE_LIMITED}: at most ${this.deps.maxSubscriptions} subscriptions per connection`);
+    if (this.full(ws)) return this.deny(ws, frame, this.tooMany());
     const verdict = await this.admit(contextOf(data), frame.topic, frame.stream === true, args);
     if (data.closed) return;
     if ('denied' in verdict) return this.deny(ws, frame, verdict.denied);
@@ -96,7 +95,7 @@ export class SubscribeFlow {
       };
       return this.join(ws, frame, ack, publishedMeanwhile);
     }
-    this.deny(ws, frame, 'the topic changed faster than the stream could load; try again');
+    this.deny(ws, frame, { code: ErrorCode.INTERNAL_ERROR, message: 'the topic changed faster than the stream could load; try again' });
   }
 
   /**
@@ -111,7 +110,11 @@ export class SubscribeFlow {
       if (data.closed) return ended;
       if (!data.topics.has(topic)) continue;
       if ('denied' in verdict || verdict.topic !== topic) {
-        this.revoke(ws, topic, 'denied' in verdict ? verdict.denied : ErrorCode.FORBIDDEN);
+        this.revoke(
+          ws,
+          topic,
+          'denied' in verdict ? verdict.denied : { code: ErrorCode.FORBIDDEN, message: 'the stream now resolves to another topic' },
+        );
         ended++;
       }
     }
@@ -119,11 +122,11 @@ export class SubscribeFlow {
   }
 
   /** Ends one subscription from the server side and tells the client why. */
-  revoke(ws: LiveSocket, topic: string, reason: string): boolean {
+  revoke(ws: LiveSocket, topic: string, error: ErrorBody): boolean {
     const data = ws.getUserData();
     if (data.closed || !data.topics.has(topic)) return false;
     this.deps.topics.leave(ws, topic);
-    sendFrame(ws, { type: 'unsubscribed', topic, reason });
+    sendFrame(ws, { type: 'unsubscribed', topic, error });
     return true;
   }
 
@@ -133,7 +136,7 @@ export class SubscribeFlow {
       throw new LiveError(ErrorCode.INVALID_REQUEST, `${LOAD_MORE_PATH} takes [streamPath, args, cursor]`);
     }
     const verdict = await this.admit(ctx, path, true, args);
-    if ('denied' in verdict) throw new LiveError(ErrorCode.FORBIDDEN, verdict.denied);
+    if ('denied' in verdict) throw new LiveError(verdict.denied.code, verdict.denied.message);
     const load = verdict.stream?.load;
     if (!load) throw new LiveError(ErrorCode.INVALID_REQUEST, `the stream at "${path}" has no loader to page through`);
     return readPage(await load(withCursor(ctx, cursor) as never, ...(args as never[])));
@@ -144,18 +147,20 @@ export class SubscribeFlow {
     let stream: StreamDefinition | undefined;
     if (isStream) {
       stream = this.deps.streams.get(name);
-      if (!stream) return { denied: `${ErrorCode.NOT_FOUND}: no stream at "${name}"` };
+      if (!stream) return { denied: { code: ErrorCode.NOT_FOUND, message: `no stream at "${name}"` } };
       try {
         topic = typeof stream.topic === 'string' ? stream.topic : stream.topic(ctx as never, ...(args as never[]));
       } catch (error) {
         return { denied: this.failure(name, error) };
       }
-      if (typeof topic !== 'string' || topic.length === 0) return { denied: `the stream at "${name}" computed no topic` };
+      if (typeof topic !== 'string' || topic.length === 0) {
+        return { denied: { code: ErrorCode.INTERNAL_ERROR, message: `the stream at "${name}" computed no topic` } };
+      }
     }
     // Only the shim's own streams (presence, cursors) may use reserved topics; access to them is
     // access to the topic they watch.
     if (!stream && topic.startsWith(RESERVED_TOPIC_PREFIX))
-      return { denied: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` };
+      return { denied: { code: ErrorCode.FORBIDDEN, message: `topics starting with "${RESERVED_TOPIC_PREFIX}" are reserved` } };
     const accessTopic = stream?.accessTopic ? String(stream.accessTopic(ctx as never, ...(args as never[]))) : topic;
     if (this.deps.canSubscribe) {
       let verdict: boolean | string;
@@ -165,7 +170,9 @@ export class SubscribeFlow {
         this.deps.logger.error(`[wirestore] canSubscribe threw for "${topic}"; denying:`, error);
         verdict = false;
       }
-      if (verdict !== true) return { denied: typeof verdict === 'string' ? verdict : ErrorCode.FORBIDDEN };
+      if (verdict !== true) {
+        return { denied: { code: ErrorCode.FORBIDDEN, message: typeof verdict === 'string' ? verdict : 'access denied' } };
+      }
     }
     return { topic, stream };
   }
@@ -179,8 +186,12 @@ export class SubscribeFlow {
     return ws.getUserData().topics.size >= this.deps.maxSubscriptions;
   }
 
-  private deny(ws: LiveSocket, frame: SubscribeFrame, reason: string): void {
-    sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, reason });
+  private deny(ws: LiveSocket, frame: SubscribeFrame, error: ErrorBody): void {
+    sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, error });
+  }
+
+  private tooMany(): ErrorBody {
+    return { code: ErrorCode.RATE_LIMITED, message: `at most ${this.deps.maxSubscriptions} subscriptions per connection` };
   }
 
   /**
@@ -192,7 +203,7 @@ export class SubscribeFlow {
     const data = ws.getUserData();
     if (data.closed) return;
     if (!data.topics.has(ack.topic) && this.full(ws)) {
-      return this.deny(ws, frame, `${ErrorCode.RATE_LIMITED}: at most ${this.deps.maxSubscriptions} subscriptions per connection`);
+      return this.deny(ws, frame, this.tooMany());
     }
     if (replayed.length > 0) ack.replay = replayed;
     const payload = data.codec.encode(ack);
@@ -203,9 +214,10 @@ export class SubscribeFlow {
     });
   }
 
-  private failure(name: string, error: unknown): string {
-    if (error instanceof LiveError) return `${error.code}: ${error.message}`;
+  /** A loader's or topic function's throw as the client sees it: a LiveError as is, anything else hidden. */
+  private failure(name: string, error: unknown): ErrorBody {
+    if (error instanceof LiveError) return error.toBody();
     this.deps.logger.error(`[wirestore] stream "${name}" failed to load:`, error);
-    return ErrorCode.INTERNAL_ERROR;
+    return { code: ErrorCode.INTERNAL_ERROR, message: 'internal error' };
   }
 }

@@ -89,8 +89,8 @@ describe('topics over a real shim', () => {
     const reserved = collect(client, '__internal');
     const open = collect(client, 'lobby');
     await waitFor(() => admin.denials.length && reserved.denials.length && open.acks.length);
-    expect(admin.denials[0]).toMatchObject({ topic: 'admin-log', reason: 'guest may not read admin-log' });
-    expect(reserved.denials[0]?.reason).toMatch(/reserved/);
+    expect(admin.denials[0]).toMatchObject({ topic: 'admin-log', error: { code: 'FORBIDDEN', message: 'guest may not read admin-log' } });
+    expect(reserved.denials[0]?.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/reserved/) });
     server.publish('admin-log', 'secret', 1);
     server.publish('lobby', 'hi', 1);
     await waitFor(() => open.events.length);

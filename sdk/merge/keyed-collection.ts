@@ -1,3 +1,8 @@
+/** `value` as a key: strings and numbers are keys, nothing else is. */
+export function asKey(value: unknown): string | number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined;
+}
+
 /**
  * An ordered collection keyed by one field, with O(1) insert, update and delete that keep
  * everyone else's position (svelte-realtime reorders on delete; we do not). Items added with
@@ -21,10 +26,14 @@ export class KeyedCollection<Item = unknown> {
     return this.#front.size + this.#back.size;
   }
 
-  /** The item's key, or undefined when it is not an object with that own field. */
-  keyOf(item: unknown): unknown {
+  /**
+   * The item's key: its own key field when that is a string or a number. Anything else (missing,
+   * null, an object) is no key, and keyed merges ignore the item: every keyed strategy (crud,
+   * presence, cursor) treats such an item the same way on add, update and remove.
+   */
+  keyOf(item: unknown): string | number | undefined {
     if (item === null || typeof item !== 'object' || !Object.prototype.hasOwnProperty.call(item, this.keyField)) return undefined;
-    return (item as Record<string, unknown>)[this.keyField];
+    return asKey((item as Record<string, unknown>)[this.keyField]);
   }
 
   has(key: unknown): boolean {

@@ -1,4 +1,4 @@
-import { KeyedCollection } from './keyed-collection';
+import { asKey, KeyedCollection } from './keyed-collection';
 import { asArray, type Merger } from './merge';
 
 /** The events a keyed strategy understands: which add or update, which remove, which replace all. */
@@ -15,7 +15,7 @@ export function keyedMerger(keyField: string, events: KeyedEvents, prepend = fal
   const keyReader = new KeyedCollection(keyField);
   return {
     keyField,
-    keyOf: (data) => keyReader.keyOf(data) ?? (typeof data === 'object' ? undefined : data),
+    keyOf: (data) => keyReader.keyOf(data) ?? asKey(data),
     has: (collection, key) => collection.has(key),
     get: (collection, key) => collection.get(key),
     init(data) {
@@ -27,7 +27,7 @@ export function keyedMerger(keyField: string, events: KeyedEvents, prepend = fal
       if (events.upsert.includes(event)) return collection.upsert(data, prepend);
       if (events.remove.includes(event)) {
         // A removal carries the item, or just its key field, or the bare key.
-        const key = collection.keyOf(data) ?? (typeof data === 'object' ? undefined : data);
+        const key = collection.keyOf(data) ?? asKey(data);
         return key !== undefined && collection.remove(key);
       }
       if (event === 'set') {

@@ -9,6 +9,7 @@ export interface LatestState {
 }
 
 function push(state: LatestState, item: unknown): void {
+  if (state.max === 0) return;
   if (state.items.length < state.max) state.items.push(item);
   else {
     state.items[state.start] = item;
@@ -16,12 +17,15 @@ function push(state: LatestState, item: unknown): void {
   }
 }
 
-/** `latest`: every event appends its data; only the last `max` are kept. A `set` event replaces all. */
+/**
+ * `latest`: every event appends its data; only the last `max` are kept (`max: 0` keeps none: the
+ * value stays `[]`). A `set` event replaces all.
+ */
 export function latestMerger(max = DEFAULT_LATEST_MAX): Merger<LatestState, unknown[]> {
-  const limit = Math.max(1, Math.floor(max));
+  const limit = Math.max(0, Math.floor(max));
   const init = (data: unknown): LatestState => {
     const state: LatestState = { items: [], start: 0, max: limit };
-    for (const item of asArray(data).slice(-limit)) push(state, item);
+    for (const item of limit === 0 ? [] : asArray(data).slice(-limit)) push(state, item);
     return state;
   };
   return {

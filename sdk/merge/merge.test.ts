@@ -165,3 +165,50 @@ describe('pages', () => {
     expect(merger.view(state)).toEqual([{ id: 4 }, { id: 3 }, { id: 2 }, { id: 1 }, { id: 0 }]);
   });
 });
+
+describe('keys: strings and numbers only, the same rule for every keyed strategy', () => {
+  it.each([
+    ['crud', { strategy: 'crud' as const }, 'id', ['created', 'deleted']],
+    ['presence', { strategy: 'presence' as const }, 'key', ['join', 'leave']],
+    ['cursor', { strategy: 'cursor' as const }, 'key', ['update', 'remove']],
+  ])('%s ignores items keyed null, missing or by an object, on add and on remove alike', (_name, config, field, [add, remove]) => {
+    const view = run(
+      config,
+      [],
+      [
+        [add!, { [field]: null, n: 1 }],
+        [add!, { n: 2 }],
+        [add!, { [field]: { nested: 1 }, n: 3 }],
+        [add!, { [field]: 0, n: 4 }],
+        [add!, { [field]: 'a', n: 5 }],
+        [remove!, { [field]: null }],
+        [remove!, null],
+      ],
+    );
+    expect(view).toEqual([
+      { [field]: 0, n: 4 },
+      { [field]: 'a', n: 5 },
+    ]);
+    expect(
+      run(config, view, [
+        [remove!, 0],
+        [remove!, { [field]: 'a' }],
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe('latest with max 0', () => {
+  it('keeps nothing', () => {
+    expect(
+      run(
+        { strategy: 'latest', max: 0 },
+        [1, 2],
+        [
+          ['e', 3],
+          ['set', [4]],
+        ],
+      ),
+    ).toEqual([]);
+  });
+});
