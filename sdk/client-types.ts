@@ -21,7 +21,7 @@ export interface ClientOptions extends ConnectionHooks {
   WebSocket?: WebSocketConstructor;
   /** Reconnect backoff: base 3000 ms, cap 300000 ms, ±25 % jitter. */
   reconnect?: BackoffOptions;
-  /** Send a heartbeat after this long without traffic. Default 25000. */
+  /** Send a heartbeat after this long without traffic. Default: the interval the server announces (25000 by default). */
   heartbeatIntervalMs?: number;
   /** Presume the socket dead if nothing arrives this long after a heartbeat (or after opening). Default 10000. */
   heartbeatTimeoutMs?: number;

@@ -29,7 +29,7 @@ import { RawTopics } from './topic-listeners';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
-const DEFAULTS = { heartbeatIntervalMs: 25_000, heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000, streamKeepMs: 30_000 };
+const DEFAULTS = { heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000, streamKeepMs: 30_000 };
 
 /**
  * Creates a client. Nothing touches the network, `window` or `document` until it connects, so
@@ -98,7 +98,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     loadCodec: codecLoader(options.codec),
     WebSocket: options.WebSocket,
     backoff: options.reconnect ?? {},
-    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
     heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
     hooks: { onConnect: options.onConnect, onDisconnect: options.onDisconnect, beforeReconnect: options.beforeReconnect },
     debug: options.debug ?? false,

@@ -50,12 +50,38 @@ describe('timeouts and heartbeat', () => {
     FakeSocket.last.accept();
     await vi.advanceTimersByTimeAsync(1000);
     expect(FakeSocket.last.sent).toEqual([{ type: 'ping' }]);
-    FakeSocket.last.deliver({ type: 'pong' });
-    await vi.advanceTimersByTimeAsync(1500);
+    FakeSocket.last.deliver({ type: 'pong' }); // t = 1000
+    await vi.advanceTimersByTimeAsync(1000); // t = 2000: quiet for an interval again
+    expect(FakeSocket.last.sent).toEqual([{ type: 'ping' }, { type: 'ping' }]);
+    await vi.advanceTimersByTimeAsync(499);
     expect(client.status.get().state).toBe('open');
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1); // t = 2500: no answer to the second ping
     expect(client.status.get()).toMatchObject({ state: 'reconnecting', code: 4000 });
     expect(FakeSocket.instances[0]?.closedWith?.code).toBe(4000);
+  });
+
+  it('uses the heartbeat interval the server announces when the client sets none', async () => {
+    const client = makeClient({ heartbeatTimeoutMs: 500 });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept({ heartbeatIntervalMs: 2000 });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(FakeSocket.last.sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.last.sent).toEqual([{ type: 'ping' }]);
+  });
+
+  it('notices a path that dies right after traffic within interval + timeout of the last byte', async () => {
+    const client = makeClient({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 500 });
+    client.connect();
+    await settle();
+    FakeSocket.last.accept(); // t = 0
+    await vi.advanceTimersByTimeAsync(10);
+    FakeSocket.last.deliver({ topic: 't', event: 'e', data: 1 }); // the last byte, at t = 10
+    await vi.advanceTimersByTimeAsync(1499); // t = 1509
+    expect(client.status.get().state).toBe('open');
+    await vi.advanceTimersByTimeAsync(1); // t = 1510 = last byte + 1000 + 500
+    expect(client.status.get()).toMatchObject({ state: 'reconnecting', code: 4000 });
   });
 
   it('gives up on a socket that opens but never says hello', async () => {

@@ -27,7 +27,8 @@ export interface ConnectionConfig {
   loadCodec: () => Codec | Promise<Codec>;
   WebSocket: WebSocketConstructor | undefined;
   backoff: BackoffOptions;
-  heartbeatIntervalMs: number;
+  /** Silence before a ping; undefined: the interval the server announces in its hello. */
+  heartbeatIntervalMs: number | undefined;
   heartbeatTimeoutMs: number;
   hooks: ConnectionHooks;
   debug: boolean;
@@ -52,7 +53,9 @@ export class Connection {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  #receivedSinceCheck = false;
+  #lastReceivedAt = 0;
+  #pinged = false;
+  #heartbeatIntervalMs = 25_000;
   #detachBrowserEvents: (() => void) | undefined;
   #instance: string | undefined;
 
@@ -118,7 +121,8 @@ export class Connection {
     const hello = codec.encode({ type: 'hello', instance: (this.#instance ??= clientInstanceId()) } satisfies ClientFrame);
     socket.onopen = () => socket.send(hello);
     // The hello must come within one heartbeat timeout, or the attempt counts as failed.
-    this.#armHeartbeatCheck(this.config.heartbeatTimeoutMs);
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = setTimeout(() => this.#presumeDead('no hello from the server in time'), this.config.heartbeatTimeoutMs);
     socket.onmessage = (message: MessageEvent) => this.#receive(message.data as string | ArrayBuffer);
     socket.onclose = (event: CloseEvent) => {
       if (this.#socket !== socket) return;
@@ -131,7 +135,8 @@ export class Connection {
   }
 
   #receive(payload: string | ArrayBuffer): void {
-    this.#receivedSinceCheck = true;
+    this.#lastReceivedAt = Date.now();
+    this.#pinged = false;
     let frame: ServerFrame | undefined;
     try {
       frame = readServerFrame(this.#codec!.decode(payload));
@@ -153,31 +158,28 @@ export class Connection {
     this.#attempt = 0;
     this.#maxPayloadBytes = hello.limits.maxPayloadBytes ?? Infinity;
     this.#$status.set({ state: 'open', epoch: hello.epoch, connectionId: hello.connectionId });
-    this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
+    this.#heartbeatIntervalMs = this.config.heartbeatIntervalMs ?? hello.limits.heartbeatIntervalMs ?? 25_000;
+    this.#watchHeartbeat();
     safeInvoke(this.config.hooks.onConnect, { epoch: hello.epoch, connectionId: hello.connectionId });
     this.config.onOpen(hello);
   }
 
   /**
-   * After `delayMs`: if nothing arrived since the last check the socket is presumed dead;
-   * otherwise (when open) send a ping and check again after the timeout.
+   * Keeps the socket honest, timed from the last byte received (not from the last check): after
+   * `interval` of silence it pings, and after `interval + timeout` it presumes the path dead. So a
+   * path that dies right after traffic is noticed within `interval + timeout` of that traffic.
    */
-  #armHeartbeatCheck(delayMs: number): void {
+  #watchHeartbeat(): void {
     clearTimeout(this.#heartbeatTimer);
-    this.#receivedSinceCheck = false;
-    this.#heartbeatTimer = setTimeout(() => {
-      if (!this.#open) return this.#presumeDead('no hello from the server in time');
-      if (!this.#receivedSinceCheck) {
-        this.send({ type: 'ping' });
-        this.#receivedSinceCheck = false;
-        this.#heartbeatTimer = setTimeout(() => {
-          if (this.#receivedSinceCheck) this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
-          else this.#presumeDead('no heartbeat reply in time');
-        }, this.config.heartbeatTimeoutMs);
-        return;
-      }
-      this.#armHeartbeatCheck(this.config.heartbeatIntervalMs);
-    }, delayMs);
+    const interval = this.#heartbeatIntervalMs;
+    const silentFor = Date.now() - this.#lastReceivedAt;
+    if (silentFor >= interval + this.config.heartbeatTimeoutMs) return this.#presumeDead('no heartbeat reply in time');
+    if (silentFor >= interval && !this.#pinged) {
+      this.#pinged = true;
+      this.send({ type: 'ping' });
+    }
+    const nextCheckIn = (silentFor >= interval ? interval + this.config.heartbeatTimeoutMs : interval) - silentFor;
+    this.#heartbeatTimer = setTimeout(() => this.#watchHeartbeat(), nextCheckIn);
   }
 
   #presumeDead(reason: string): void {

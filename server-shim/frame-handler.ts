@@ -35,6 +35,13 @@ export interface FrameHandlerDeps {
  * @internal
  */
 export class FrameHandler {
+  /**
+   * Set when the server shuts down: calls and client publishes are no longer taken (nor answered).
+   * The sockets close with 1001 once the running calls have replied, and each client resends its
+   * unanswered keyed calls to the next server, where they run once.
+   */
+  draining = false;
+
   constructor(private readonly deps: FrameHandlerDeps) {}
 
   receive(ws: LiveSocket, message: ArrayBuffer): void {
@@ -62,6 +69,7 @@ export class FrameHandler {
       return;
     }
     const frame = reading.frame;
+    if (this.draining && (frame.type === 'call' || frame.type === 'batch' || frame.type === 'publish')) return;
     switch (frame.type) {
       case 'call':
         if (this.admitCall(ws, frame)) this.inBackground(dispatcher.run(ws, frame));

@@ -276,6 +276,13 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
       return { ...page, topic, ...position, merge: definition.merge };
     },
+    async drain(timeoutMs = 10_000) {
+      frames.draining = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([dispatcher.idle(), timedOut]);
+      clearTimeout(timer);
+    },
     closeConnections() {
       sampler.stop();
       clearInterval(watchdog);

@@ -76,6 +76,12 @@ export interface LiveHub {
    * ones it now refuses, e.g. after a user lost access to a room. Resolves with how many ended.
    */
   recheckSubscriptions(connectionId?: string): Promise<number>;
+  /**
+   * The first half of a graceful shutdown: stops taking calls and client publishes (they get no
+   * answer, and clients resend keyed calls to the next server), and resolves once every running
+   * call has replied, or after `timeoutMs` (default 10 s). Then call `closeConnections()`.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   /** Closes every socket with 1001 (going away) and stops the hub's timers. */
   closeConnections(): void;
   /**

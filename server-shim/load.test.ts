@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { jsonCodec } from '../protocol/json-codec';
 import { TcpProxy } from '../test-support/tcp-proxy';
 import type { Context } from './context';
-import { closeAll, connectClient, startServer, track, waitFor } from './test-support/harness';
+import { closeAll, connectClient, rawSocket, startServer, track, waitFor } from './test-support/harness';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -136,6 +136,23 @@ describe('client publishing', () => {
     sender.publish('chat:lobby', 'msg', 'hello');
     await waitFor(() => got.length === 1 && warn.mock.calls.length === 1);
     expect(got).toEqual(['hello']);
+  });
+});
+
+describe('client publishing to the shim\u2019s own topics', () => {
+  it('is refused with FORBIDDEN even when canPublish allows everything, and nothing is published', async () => {
+    let asked = 0;
+    const server = await startServer({ canPublish: () => ++asked > 0, presence: { topics: () => true } });
+    const socket = await rawSocket(server.url);
+    socket.send(JSON.stringify({ type: 'publish', topic: '__presence:room', event: 'join', data: { key: 'forged' } }));
+    await waitFor(() => socket.frames.length === 2);
+    expect(socket.frames[1]).toEqual({
+      type: 'error',
+      id: null,
+      error: { code: 'FORBIDDEN', message: 'publishing to "__presence:room" is not allowed', details: { topic: '__presence:room' } },
+    });
+    expect(asked).toBe(0);
+    expect(server.memory.replayEvents).toBe(0);
   });
 });
 

@@ -25,6 +25,22 @@ export class RpcDispatcher {
     private readonly scopeOf: (data: SocketData) => string,
   ) {}
 
+  /** Calls whose handler is still running (their reply not yet sent). */
+  private running = 0;
+  private onIdle: (() => void) | undefined;
+
+  /** Resolves once every running call has finished and its reply went out. */
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.onIdle;
+      this.onIdle = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
   /** Returns a promise only when the outcome was not ready at once. */
   run(ws: LiveSocket, call: BatchedCall): void | Promise<void> {
     const data = ws.getUserData();
@@ -38,9 +54,17 @@ export class RpcDispatcher {
       if (windowed) this.idempotency.sized(scope, call.key!, bytes);
     };
     if (!(outcome instanceof Promise)) return answer(outcome);
-    return outcome.then((settled) => {
-      if (!ws.getUserData().closed) ws.cork(() => answer(settled));
-    });
+    this.running++;
+    return outcome
+      .then((settled) => {
+        if (!ws.getUserData().closed) ws.cork(() => answer(settled));
+      })
+      .finally(() => {
+        if (--this.running > 0 || !this.onIdle) return;
+        const notify = this.onIdle;
+        this.onIdle = undefined;
+        notify();
+      });
   }
 
   replyError(ws: LiveSocket, id: number | null, error: ErrorBody): void {

@@ -12,8 +12,13 @@ export interface LiveServer extends LiveHub {
   readonly port: number | undefined;
   /** Listens on `port` (0: any free port) and `host` (default 127.0.0.1, loopback only: pass `0.0.0.0` to serve others); resolves with the actual port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Graceful shutdown: every socket closes with 1001, then the port is released. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops taking calls, lets the running ones finish and reply (at most
+   * `drainTimeoutMs`, default 10 s), closes every socket with 1001, then releases the port. A
+   * keyed call that was not answered is resent by its client to the next server and runs there,
+   * once; one that was answered is not resent.
+   */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -63,6 +68,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     disconnect: hub.disconnect,
     loadStream: hub.loadStream,
     closeConnections: hub.closeConnections,
+    drain: hub.drain,
     app,
     get port() {
       return port;
@@ -78,10 +84,12 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
         });
       });
     },
-    async close(): Promise<void> {
-      hub.closeConnections();
+    async close(options = {}): Promise<void> {
+      // No new connections while the running calls finish: clients find the next server instead.
       if (listenSocket) uws.us_listen_socket_close(listenSocket);
       listenSocket = undefined;
+      await hub.drain(options.drainTimeoutMs);
+      hub.closeConnections();
       // Let uWS run the close handlers of the sockets just ended before the caller moves on.
       await new Promise<void>((resolve) => setImmediate(resolve));
     },

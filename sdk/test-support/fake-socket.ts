@@ -41,7 +41,7 @@ export class FakeSocket {
     this.closedWith = { code, reason };
   }
 
-  accept(hello: Partial<{ epoch: string; maxPayloadBytes: number }> = {}): void {
+  accept(hello: Partial<{ epoch: string; maxPayloadBytes: number; heartbeatIntervalMs: number }> = {}): void {
     this.onopen?.();
     this.deliver({
       type: 'hello',
@@ -49,7 +49,11 @@ export class FakeSocket {
       epoch: hello.epoch ?? 'epoch-1',
       codec: 'json',
       connectionId: String(FakeSocket.instances.length),
-      limits: { maxPayloadBytes: hello.maxPayloadBytes ?? 1 << 20, maxBatchSize: 50, heartbeatIntervalMs: 25_000 },
+      limits: {
+        maxPayloadBytes: hello.maxPayloadBytes ?? 1 << 20,
+        maxBatchSize: 50,
+        heartbeatIntervalMs: hello.heartbeatIntervalMs ?? 25_000,
+      },
     });
   }
 
