@@ -57,6 +57,8 @@ const TRANSIENT = new Set<string>([
 ]);
 
 type Settlement = { id: string; ok: true; data: unknown } | { id: string; ok: false; code: string; message: string; details?: unknown };
+/** What tabs tell each other: a call settled, or the stored queue changed. */
+type QueueMessage = Settlement | { changed: true };
 
 let sequence = 0;
 function queueId(now: number): string {
@@ -87,7 +89,11 @@ export class OfflineQueue {
     this.state = this.$state;
     if (typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`wirestore-queue:${name}`);
-      this.channel.onmessage = (message: MessageEvent<Settlement>) => this.settleLocally(message.data);
+      this.channel.onmessage = (message: MessageEvent<QueueMessage>) => {
+        if ('id' in message.data) this.settleLocally(message.data);
+        // Another tab queued or replayed: this tab's view (and `busy`) follows the shared queue.
+        void this.refresh();
+      };
       // Node (SSR, tests) has BroadcastChannel too, and an open one would keep the process alive.
       (this.channel as BroadcastChannel & { unref?: () => void }).unref?.();
     }
@@ -119,6 +125,7 @@ export class OfflineQueue {
       });
     }
     if (overflow > 0) await this.refresh();
+    this.channel?.postMessage({ changed: true } satisfies QueueMessage);
     // The connection may have opened while this entry was being written, after a replay found
     // the queue empty: replay again, or the entry would wait for the next reconnect.
     if (this.isOnline()) void this.replay();
@@ -198,7 +205,7 @@ export class OfflineQueue {
   /** Settles the promise here if this tab made the call, and tells the other tabs. */
   private settle(settlement: Settlement): void {
     this.settleLocally(settlement);
-    this.channel?.postMessage(settlement);
+    this.channel?.postMessage(settlement satisfies QueueMessage);
   }
 
   private settleLocally(settlement: Settlement): void {

@@ -18,9 +18,11 @@ describe('coalesce-by-key', () => {
     await proxy.listen();
     const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
     const received: Array<{ event: string; data: unknown }> = [];
-    client.subscribe('doc', (event) => event.event === 'move' && received.push({ event: event.event, data: event.data }));
-    await waitFor(() => client.status.get().state === 'open' && server.connectionCount === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let subscribed = false;
+    client.subscribe('doc', (event) => event.event === 'move' && received.push({ event: event.event, data: event.data }), {
+      onSubscribed: () => (subscribed = true),
+    });
+    await waitFor(() => subscribed);
     const connectionId = (client.status.get() as { connectionId: string }).connectionId;
     // Back the socket up first, so everything after waits in the coalescer.
     proxy.stall();
@@ -51,13 +53,13 @@ describe('coalesce-by-key', () => {
     const a = connectClient(server.url);
     const b = connectClient(server.url);
     const seen = { a: [] as unknown[], b: [] as unknown[] };
-    a.subscribe('cursors', (event) => seen.a.push(event.data));
-    b.subscribe('cursors', (event) => seen.b.push(event.data));
-    await waitFor(() => server.connectionCount === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let subscribed = 0;
+    a.subscribe('cursors', (event) => seen.a.push(event.data), { onSubscribed: () => subscribed++ });
+    b.subscribe('cursors', (event) => seen.b.push(event.data), { onSubscribed: () => subscribed++ });
+    await waitFor(() => subscribed === 2);
     for (let i = 0; i < 100; i++) server.publishCoalesced({ key: 'ada', topic: 'cursors', event: 'update', data: { key: 'ada', x: i } });
-    await waitFor(() => seen.a.length > 0 && seen.b.length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const last = (values: unknown[]) => (values.at(-1) as { x?: number } | undefined)?.x;
+    await waitFor(() => last(seen.a) === 99 && last(seen.b) === 99);
     expect(seen.a.at(-1)).toEqual({ key: 'ada', x: 99 });
     expect(seen.b.at(-1)).toEqual({ key: 'ada', x: 99 });
     expect(seen.a.length).toBeLessThan(100);
@@ -126,11 +128,11 @@ describe('client publishing', () => {
     const sender = connectClient(server.url);
     const listener = connectClient(server.url);
     const got: unknown[] = [];
-    listener.subscribe('chat:lobby', (event) => got.push(event.data));
-    listener.subscribe('news', (event) => got.push(event.data));
+    let subscribed = 0;
+    listener.subscribe('chat:lobby', (event) => got.push(event.data), { onSubscribed: () => subscribed++ });
+    listener.subscribe('news', (event) => got.push(event.data), { onSubscribed: () => subscribed++ });
     sender.connect();
-    await waitFor(() => sender.status.get().state === 'open' && server.connectionCount === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => sender.status.get().state === 'open' && subscribed === 2);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     sender.publish('news', 'fake', 'not allowed');
     sender.publish('chat:lobby', 'msg', 'hello');
@@ -217,9 +219,9 @@ describe('presence and cursors', () => {
     track({ close: cursors.subscribe(() => {}) });
     track({ close: members.subscribe(() => {}) });
     const mover = connectClient(`${server.url}?user=cy&name=Cy`);
-    mover.subscribe('room:3', () => {});
-    await waitFor(() => cursors.get() !== undefined && server.connectionCount === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let joined = false;
+    mover.subscribe('room:3', () => {}, { onSubscribed: () => (joined = true) });
+    await waitFor(() => cursors.get() !== undefined && joined);
     for (let x = 0; x <= 200; x++) mover.moveCursor('room:3', { x, y: 1 });
     await waitFor(() => (cursors.get()?.[0] as { x?: number } | undefined)?.x === 200);
     const cyKey = (members.get() as Array<{ name?: string; key: string }>).find((member) => member.name === 'Cy')?.key;

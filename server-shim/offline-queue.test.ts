@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryQueueStorage } from '../sdk/memory-queue-storage';
 import type { QueuedCall } from '../sdk/offline-queue';
 import type { RpcError } from '../sdk/rpc-error';
@@ -7,7 +7,10 @@ import type { Context } from './context';
 import { LiveError } from './live-error';
 import { closeAll, connectClient, startServer, track, waitFor } from './test-support/harness';
 
-afterEach(closeAll);
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeAll();
+});
 
 /** A server that records every applied edit, and a client whose socket the test can cut off. */
 async function offlineSetup(offline: Record<string, unknown> = {}) {
@@ -93,8 +96,11 @@ describe('the durable offline queue', () => {
       onReplayError: (_call: QueuedCall, error: RpcError) => errors.push(error.code),
     });
     await goOffline();
+    // Only the clock moves (no sleep): the entry is queued now and replayed 1.1 s "later".
+    vi.useFakeTimers({ toFake: ['Date'] });
     const stale = client.call('edit', 'too old');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await waitFor(() => client.offlineQueue.get().length === 1);
+    vi.setSystemTime(Date.now() + 1100);
     const rejected = client.call('edit', 'bad');
     const fine = client.call('edit', 'fine');
     proxy.refuse(false);

@@ -29,11 +29,15 @@ afterEach(closeAll);
 describe('exactly once', () => {
   it('runs a call once when its reply is lost with the connection and it is sent again', async () => {
     let runs = 0;
+    let running!: () => void;
+    const handlerRunning = new Promise<void>((resolve) => (running = resolve));
+    let finish!: () => void;
     const server = await startServer({
       api: {
         slowIncrement: async () => {
           runs++;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          running();
+          await new Promise<void>((resolve) => (finish = resolve));
           return runs;
         },
       },
@@ -43,8 +47,9 @@ describe('exactly once', () => {
     const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
     await waitFor(() => (client.connect(), client.status.get().state === 'open'));
     const result = client.call('slowIncrement');
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the handler is running
+    await handlerRunning;
     proxy.cutAll(); // the reply will be lost
+    finish();
     expect(await result).toBe(1); // resent on the new socket, answered from the window
     expect(runs).toBe(1);
   });

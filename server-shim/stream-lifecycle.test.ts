@@ -55,7 +55,7 @@ describe('stream stores before and after a connection: SSR, persistence, raw eve
     const client = connectClient(server.url);
     const pings = client.on('system', 'ping');
     track({ close: pings.subscribe(() => {}) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => server.memory.topics === 1); // the subscription is in effect on the server
     server.publish('system', 'pong', 1);
     server.publish('system', 'ping', 2);
     await waitFor(() => pings.get()?.data === 2);

@@ -35,17 +35,19 @@ describe('stream stores against a real shim', () => {
   });
 
   it('delivers events published during a slow load after the data, none lost (load-subscribe race)', async () => {
-    const { api, truth, addOnServer } = todoApp({ loadDelayMs: 150 });
+    const { api, truth, addOnServer, loadRunning, releaseLoads } = todoApp({ holdLoads: true });
     const server = await startServer({ api });
     addOnServer(server, 'before');
     const client = connectClient(server.url);
     const todos = client.stream<Todo[]>('todos/list');
     const until = watch(todos);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the loader is running now
+    await loadRunning; // the loader has taken its snapshot and is still running: the race is on
     addOnServer(server, 'during 1');
     addOnServer(server, 'during 2');
+    releaseLoads();
     await until((value) => value !== undefined);
     expect(todos.get()).toEqual(truth);
+    expect(todos.get()!.map((todo) => todo.text)).toEqual(['before', 'during 1', 'during 2']);
   });
 
   it('cuts off a consumer that cannot keep up, which reconnects and resumes with nothing lost', async () => {

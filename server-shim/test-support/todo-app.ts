@@ -9,15 +9,26 @@ export interface Todo {
   text: string;
 }
 
-/** A todo app whose server-side truth the tests compare the client stores against. */
-export function todoApp(options: { loadDelayMs?: number } = {}) {
+/**
+ * A todo app whose server-side truth the tests compare the client stores against. With
+ * `holdLoads`, every load takes its snapshot, then waits for `releaseLoads()`; `loadRunning`
+ * resolves once one is waiting, so a test can act while a loader is provably running.
+ */
+export function todoApp(options: { holdLoads?: boolean } = {}) {
   const truth: Todo[] = [];
   let nextId = 1;
+  let loadStarted!: () => void;
+  const loadRunning = new Promise<void>((resolve) => (loadStarted = resolve));
+  let releaseLoads!: () => void;
+  const released = new Promise<void>((resolve) => (releaseLoads = resolve));
   const api = {
     todos: {
       list: stream('todos', async () => {
         const snapshot = truth.map((todo) => ({ ...todo }));
-        if (options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, options.loadDelayMs));
+        if (options.holdLoads) {
+          loadStarted();
+          await released;
+        }
         return snapshot;
       }),
       add: (ctx: Context, text: string) => {
@@ -33,7 +44,7 @@ export function todoApp(options: { loadDelayMs?: number } = {}) {
     truth.push(todo);
     server.publish('todos', 'created', todo);
   };
-  return { api, truth, addOnServer };
+  return { api, truth, addOnServer, loadRunning, releaseLoads };
 }
 
 /** A shim behind a fault-injecting proxy, and a client of it with the todo stream open and loaded. */
