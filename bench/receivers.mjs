@@ -12,6 +12,8 @@ let count = 0;
 let firstAt = 0n;
 const isShim = kind.startsWith('shim');
 const framesBeforeReady = isShim ? 2 : 0; // shim: hello + subscribed
+/** The 4th byte of `{"type"…`: `y`. An event starts `{"topic"…`, whose 4th byte is `o`. */
+const TYPE_FIELD_PROBE = 'y'.charCodeAt(0);
 
 function finish() {
   const elapsedMs = Number(process.hrtime.bigint() - firstAt) / 1e6;
@@ -27,12 +29,14 @@ async function open() {
   const wire = await connectWire({
     port,
     protocol: isShim ? 'wirestore.v1.json' : undefined,
-    onFrame(opcode) {
+    onFrame(opcode, _payload, probe) {
       if (opcode !== 1 && opcode !== 2) return;
       if (!counting) {
         if (++seen === framesBeforeReady) resolveReady();
         return;
       }
+      // Only events are deliveries: a pressure frame (`{"type":…`) is not one of them.
+      if (probe === TYPE_FIELD_PROBE) return;
       if (count === 0) firstAt = process.hrtime.bigint();
       if (++count === target) finish();
     },

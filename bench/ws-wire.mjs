@@ -6,8 +6,10 @@ import net from 'node:net';
 const HANDSHAKE_KEY = 'd2lyZXN0b3JlLWJlbmNoLTE='; // any 16 bytes, base64
 
 /**
- * Opens a WebSocket to 127.0.0.1:port/path. `onFrame(opcode, payload)` is called per complete
- * frame; `payload` is a Buffer only when `wantPayload` is set (else null, for counting).
+ * Opens a WebSocket to 127.0.0.1:port/path. `onFrame(opcode, payload, probe)` is called per
+ * complete frame; `payload` is a Buffer only when `wantPayload` is set (else null, for counting).
+ * `probe` is the payload's 4th byte when it came in the same chunk as the header (undefined
+ * otherwise): enough to tell `{"topic"…` (an event) from `{"type"…` (any other frame) unparsed.
  */
 export function connectWire({ port, path = '/ws', protocol, wantPayload = false, onFrame }) {
   return new Promise((resolve, reject) => {
@@ -34,6 +36,7 @@ export function connectWire({ port, path = '/ws', protocol, wantPayload = false,
     let payloadParts = null;
     let payloadLeft = 0;
     let opcode = 0;
+    let probe;
     let leftover = null; // a header cut by a chunk boundary
 
     const readFrames = (chunk) => {
@@ -45,7 +48,7 @@ export function connectWire({ port, path = '/ws', protocol, wantPayload = false,
           const take = Math.min(skip, buf.length - offset);
           skip -= take;
           offset += take;
-          if (skip === 0) onFrame(opcode, null);
+          if (skip === 0) onFrame(opcode, null, probe);
           continue;
         }
         if (payloadLeft > 0) {
@@ -67,6 +70,7 @@ export function connectWire({ port, path = '/ws', protocol, wantPayload = false,
         opcode = buf[offset] & 0x0f;
         const length = len7 === 126 ? buf.readUInt16BE(offset + 2) : len7 === 127 ? Number(buf.readBigUInt64BE(offset + 2)) : len7;
         offset += headerLength;
+        probe = length > 3 && offset + 3 < buf.length ? buf[offset + 3] : undefined;
         if (length === 0) onFrame(opcode, wantPayload ? Buffer.alloc(0) : null);
         else if (wantPayload) {
           payloadParts = [];

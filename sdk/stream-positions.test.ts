@@ -5,6 +5,16 @@ import { FakeSocket } from './test-support/fake-socket';
 useFakeSockets();
 
 const event = (seq: number, data: unknown = seq) => ({ topic: 'feed', event: 'item', data, seq });
+/** A `subscribed` reply resuming the feed from `seq`, replaying `replay`. */
+const resumedFrom = (seq: number, replay: unknown[]) => ({
+  type: 'subscribed',
+  ref: 1,
+  topic: 'feed',
+  epoch: 'e',
+  seq,
+  resumed: true,
+  replay,
+});
 const subscribes = () => FakeSocket.last.sent.filter((frame) => (frame as { type: string }).type === 'subscribe');
 
 async function latestStore(max = 50) {
@@ -47,15 +57,7 @@ describe('stream positions', () => {
     FakeSocket.last.deliver(event(13)); // gap: 12 is missing, a backfill from 11 goes out
     expect(subscribes().at(-1)).toMatchObject({ resume: { epoch: 'e', seq: 11 } });
     // The reply replays 12 and 13 from 11.
-    FakeSocket.last.deliver({
-      type: 'subscribed',
-      ref: 1,
-      topic: 'feed',
-      epoch: 'e',
-      seq: 11,
-      resumed: true,
-      replay: [event(12), event(13)],
-    });
+    FakeSocket.last.deliver(resumedFrom(11, [event(12), event(13)]));
     FakeSocket.last.deliver(event(13)); // a late live copy
     FakeSocket.last.deliver(event(14));
     await settle();
@@ -66,15 +68,7 @@ describe('stream positions', () => {
     const { feed } = await latestStore();
     for (const seq of [11, 12, 13]) FakeSocket.last.deliver(event(seq));
     await settle();
-    FakeSocket.last.deliver({
-      type: 'subscribed',
-      ref: 1,
-      topic: 'feed',
-      epoch: 'e',
-      seq: 11,
-      resumed: true,
-      replay: [event(12), event(13), event(14)],
-    });
+    FakeSocket.last.deliver(resumedFrom(11, [event(12), event(13), event(14)]));
     await settle();
     expect(feed.get()).toEqual([11, 12, 13, 14]);
   });
