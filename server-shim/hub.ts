@@ -27,7 +27,7 @@ import { readPage } from './stream-definition';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
 import { Topics } from './topics';
 import { handleUpgrade, originPolicy } from './upgrade';
-import { uwsIsNative, warnIfUwsFallback } from './uws';
+import { requireNativeUws, uwsIsNative } from './uws';
 
 export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
 
@@ -47,8 +47,8 @@ function defaultUserKey(user: unknown, connectionId: string): string {
  */
 export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): LiveHub {
   const settings = { ...HUB_DEFAULTS, ...options };
+  requireNativeUws();
   const logger = options.logger ?? console;
-  warnIfUwsFallback((message) => logger.error(message));
 
   const codecs = new Map<string, Codec>([jsonCodec, msgpackCodec, ...(options.codecs ?? [])].map((codec) => [codec.name, codec]));
   const epoch = randomUUID();

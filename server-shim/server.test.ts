@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attach } from './server';
+import { attach, createServer } from './server';
 import { uws } from './uws';
 import { closeAll, connectClient, quietLogger, rawSocket, startServer, track } from './test-support/harness';
 
@@ -18,6 +21,24 @@ describe('server lifecycle', () => {
     const client = connectClient(`ws://127.0.0.1:${port}/live`);
     expect(await client.call('twice', 21)).toBe(42);
     expect(hub.connectionCount).toBe(1);
+  });
+
+  it('refuses to listen on a port another process holds, instead of splitting its clients', async () => {
+    const free = createNetServer().listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const port = (free.address() as { port: number }).port;
+    free.close();
+    // Another process holding that port the way uWS listens by default: shared (SO_REUSEPORT), so a
+    // second default listener would succeed too and take half of the connections.
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('uWebSockets.js').App().listen('127.0.0.1', ${port}, (s) => console.log(s ? 'listening' : 'failed'))`,
+    ]);
+    track({ close: () => holder.kill() });
+    expect(String((await once(holder.stdout, 'data'))[0]).trim()).toBe('listening');
+    const server = createServer({ logger: quietLogger() });
+    track({ close: () => server.close() });
+    await expect(server.listen(port, '127.0.0.1')).rejects.toThrow(/port is in use/);
   });
 
   it('shuts down gracefully: 1001 to every socket, then the port is released', async () => {

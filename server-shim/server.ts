@@ -4,6 +4,20 @@ import type { HubOptions, ServerOptions } from './options';
 import { serveStatic } from './static-files';
 import { uws } from './uws';
 
+/** uWS's `LIBUS_LISTEN_EXCLUSIVE_PORT`: fail instead of sharing the port with another listener. */
+const LISTEN_EXCLUSIVE_PORT = 1;
+
+/** `app.listen(host, port, options, cb)`: the native call takes options after the port; its types omit that form. */
+function listenExclusive(app: TemplatedApp, host: string, port: number, done: (socket: us_listen_socket | false) => void): void {
+  (app.listen as unknown as (host: string, port: number, options: number, cb: typeof done) => TemplatedApp).call(
+    app,
+    host,
+    port,
+    LISTEN_EXCLUSIVE_PORT,
+    done,
+  );
+}
+
 /** A standalone server: the hub plus its own uWS app and port. */
 export interface LiveServer extends LiveHub {
   /** The underlying uWS app, for extra routes. */
@@ -76,8 +90,16 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     listen(requestedPort = 0, host = '127.0.0.1'): Promise<number> {
       if (listenSocket) return Promise.reject(new Error(`already listening on port ${port}`));
       return new Promise<number>((resolve, reject) => {
-        app.listen(host, requestedPort, (socket) => {
-          if (!socket) return reject(new Error(`could not listen on ${host}:${requestedPort} (in use, or not allowed)`));
+        // Exclusive: uWS otherwise shares a port (SO_REUSEPORT), and a second process "listening"
+        // on it would silently take half of the connections.
+        listenExclusive(app, host, requestedPort, (socket) => {
+          if (!socket) {
+            return reject(
+              new Error(
+                `wirestore: cannot listen on ${host}:${requestedPort}: the port is in use (or not allowed); stop the other process or pick another port`,
+              ),
+            );
+          }
           listenSocket = socket;
           port = uws.us_socket_local_port(socket);
           resolve(port);
