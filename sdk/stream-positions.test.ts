@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
 import { FakeSocket } from './test-support/fake-socket';
 
@@ -98,5 +98,34 @@ describe('server-declared merges', () => {
     FakeSocket.last.deliver({ topic: 'rows', event: 'deleted', data: { uid: 1 }, seq: 2 });
     await settle();
     expect(rows.get()).toEqual([{ uid: 2 }]);
+  });
+});
+
+describe('store lifecycle', () => {
+  it('loads when a listener leaves and comes back in the next task, as React\u2019s useStore does', async () => {
+    const client = makeClient();
+    client.connect();
+    await settle();
+    FakeSocket.last.accept();
+    const feed = client.stream<number[]>('feed/list');
+    feed.listen(() => {})(); // mount, then unlisten at once (a strict-mode effect cleanup)
+    await vi.advanceTimersByTimeAsync(1); // the next task
+    const stop = feed.listen(() => {});
+    await settle();
+    expect(subscribes()).toHaveLength(1);
+    FakeSocket.last.deliver({
+      type: 'subscribed',
+      ref: 1,
+      topic: 'feed',
+      epoch: 'e',
+      seq: 0,
+      resumed: false,
+      snapshot: true,
+      data: [1],
+      merge: { strategy: 'latest', max: 50 },
+    });
+    expect(feed.get()).toEqual([1]);
+    expect(feed.status.get()).toBe('live');
+    stop();
   });
 });

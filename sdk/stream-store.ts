@@ -52,6 +52,7 @@ export class StreamController<Value> implements WireSubscriber {
   #pendingMore: Promise<boolean> | undefined;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #restored: Promise<void> | undefined;
+  #mounted = false;
 
   constructor(
     readonly path: string,
@@ -95,10 +96,16 @@ export class StreamController<Value> implements WireSubscriber {
       ),
     );
     this.store = store;
+    // The wire subscription follows nanostores' mount state (mounted from the first listener until
+    // a while after the last one left), never the listener count at some later microtask: a
+    // listener that leaves and comes back in the next task (React's useStore, strict-mode effects)
+    // stays mounted throughout, and the store must load.
     onMount(this.#$value, () => {
+      this.#mounted = true;
       onIdleChange(false);
       void this.#start();
       return () => {
+        this.#mounted = false;
         this.#stop();
         onIdleChange(true);
       };
@@ -213,7 +220,7 @@ export class StreamController<Value> implements WireSubscriber {
   async #start(): Promise<void> {
     if (this.host.storage && !this.#restored) this.#restored = this.#restore(this.host.storage);
     await this.#restored;
-    if (this.#ref === undefined && this.#$value.lc > 0) this.#ref = this.host.subscribe(this);
+    if (this.#ref === undefined && this.#mounted) this.#ref = this.host.subscribe(this);
   }
 
   #stop(): void {
