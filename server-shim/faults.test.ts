@@ -112,7 +112,7 @@ describe('bad input never crashes the shim', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Far deeper than any parser's stack: the socket may be closed, the process must live on.
     socket.send(`{"type":"call","id":3,"path":"echo","args":[${nested(200_000)}]}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => server.stats.framesIn >= 3 || socket.readyState !== WebSocket.OPEN); // it was read
     const client = connectClient(server.url);
     expect(await client.call('echo', 'alive')).toBe('alive');
   });
@@ -224,15 +224,23 @@ describe('auth and terminal closes', () => {
   });
 
   it('survives a client that aborts during an async authenticate', async () => {
+    let started!: () => void;
+    const authenticating = new Promise<void>((resolve) => (started = resolve));
+    let decide: ((user: { id: number }) => void) | undefined;
     const server = await startServer<{ id: number }>({
       api,
-      authenticate: () => new Promise((resolve) => setTimeout(() => resolve({ id: 1 }), 50)),
+      authenticate: () => {
+        if (decide) return { id: 2 }; // later upgrades: at once
+        started();
+        return new Promise((resolve) => (decide = resolve));
+      },
     });
     const socket = new WebSocket(server.url, 'wirestore.v1.json');
     socket.on('error', () => {});
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await authenticating; // the upgrade waits on authenticate now
     socket.terminate();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => socket.once('close', resolve));
+    decide!({ id: 1 }); // answers an upgrade whose client is gone: must not touch the aborted response
     const client = connectClient(server.url);
     expect(await client.call('echo', 'alive')).toBe('alive');
   });
@@ -242,7 +250,7 @@ describe('auth and terminal closes', () => {
     const client = connectClient(server.url, { callTimeoutMs: 60_000 });
     await client.call('echo', 1);
     const pending = client.call('never');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => server.stats.framesIn >= 3); // the client's hello, 'echo', and 'never' arrived
     const status = client.status.get();
     expect(status.state).toBe('open');
     const startedAt = Date.now();
@@ -251,7 +259,7 @@ describe('auth and terminal closes', () => {
     expect(Date.now() - startedAt).toBeLessThan(5000);
     expect(client.status.get()).toEqual({ state: 'terminal', code: 4401, reason: 'session revoked' });
     await expect(client.call('echo', 2)).rejects.toMatchObject({ code: 'TERMINATED' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.connectionCount).toBe(0);
+    await waitFor(() => server.connectionCount === 0);
+    expect(client.status.get().state).toBe('terminal'); // and it did not come back
   });
 });

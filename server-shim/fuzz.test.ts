@@ -175,9 +175,9 @@ describe('hostile input', () => {
         });
         const healthy = connectClient(server.url);
         const seqs: number[] = [];
-        healthy.subscribe('healthy', (event) => seqs.push(event.seq!));
-        await waitFor(() => healthy.status.get().state === 'open');
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        let subscribed = false;
+        healthy.subscribe('healthy', (event) => seqs.push(event.seq!), { onSubscribed: () => (subscribed = true) });
+        await waitFor(() => subscribed);
         let published = 0;
         const publisher = setInterval(() => {
           server.publish('healthy', 'tick', { n: ++published });
@@ -244,7 +244,7 @@ describe('hostile input', () => {
         expect(await healthy.call('echo', 'still fine')).toBe('still fine');
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await waitFor(() => server.connectionCount === 1, 10_000); // every fuzz socket is gone: only the healthy client
         collectGarbage();
         const heapGrowthMB = (process.memoryUsage().heapUsed - heapBefore) / (1024 * 1024);
         expect(heapGrowthMB).toBeLessThan(32);
