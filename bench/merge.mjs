@@ -45,6 +45,31 @@ function runNaive(initial, makeEvent, keyField) {
   });
 }
 
+/**
+ * A store like svelte-realtime's published ones, measured per event (one notification, so one
+ * new array, per event): a key → index map over an array; delete swaps the last item into the
+ * hole (order is not kept); every event hands out a copy.
+ */
+function runSwapRemovePerEvent(initial, makeEvent, keyField) {
+  const list = initial.slice();
+  const index = new Map(list.map((item, i) => [item[keyField], i]));
+  return eventsPerSecond(makeEvent, (event, data) => {
+    const key = data[keyField];
+    const at = index.get(key);
+    if (event === 'deleted') {
+      if (at === undefined) return;
+      const last = list.pop();
+      index.delete(key);
+      if (at < list.length) {
+        list[at] = last;
+        index.set(last[keyField], at);
+      }
+    } else if (at === undefined) index.set(key, list.push(data) - 1);
+    else list[at] = data;
+    list.slice(); // the array subscribers get
+  });
+}
+
 // Keys are spread over the whole store (7919 is prime) so no cache favours small sizes.
 const scenarios = [
   {
@@ -91,6 +116,20 @@ const line = (bench, value, baseline) =>
       ratio: Number((value / baseline).toFixed(3)),
     }),
   );
+
+// Per event, as a store notifying on every event runs: the view after each one. Against the
+// swap-remove store above (which gives up order to go faster; ours keeps it).
+for (const scenario of scenarios.filter(({ name }) => name === 'crud_update' || name === 'crud_delete')) {
+  for (const n of SIZES) {
+    const merger = mergerFor(scenario.config);
+    const state = merger.init(rows(n));
+    const perEvent = eventsPerSecond(scenario.event(n), (event, data) => {
+      merger.apply(state, event, data);
+      merger.view(state);
+    });
+    line(`merge_${scenario.name}_${n}_per_event_vs_swap_remove`, perEvent, runSwapRemovePerEvent(rows(n), scenario.event(n), scenario.key));
+  }
+}
 
 for (const scenario of scenarios) {
   let applyAt1k;
