@@ -3,12 +3,12 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import { CloseCode } from '../protocol/close-codes';
 import { ErrorCode } from '../protocol/error-codes';
 import type { Codec } from '../protocol/codec';
-import { LOAD_MORE_PATH, PROTOCOL_VERSION, type PublishFrame, type ServerLimits } from '../protocol/frames';
+import { LOAD_MORE_PATH, type PublishFrame, type ServerLimits } from '../protocol/frames';
 import { jsonCodec } from '../protocol/json-codec';
 import { msgpackCodec } from '../protocol/msgpack-codec';
 import { flattenApi } from './api-registry';
 import { Coalescer } from './coalescer';
-import { contextFactory, withCursor } from './connection-context';
+import { contextFactory } from './connection-context';
 import { ConnectionLimits } from './connection-limits';
 import type { Context, PublishOptions } from './context';
 import { FrameHandler } from './frame-handler';
@@ -23,10 +23,11 @@ import { KeyedBuckets } from './rate-limit';
 import { ReplayBuffer } from './replay-buffer';
 import { RpcDispatcher } from './rpc-dispatch';
 import { newSocketData, sendFrame, type LiveSocket, type SocketData } from './socket-data';
-import { readPage } from './stream-definition';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
 import { Topics } from './topics';
-import { handleUpgrade, originPolicy } from './upgrade';
+import { originPolicy } from './upgrade';
+import { socketBehavior } from './socket-behavior';
+import { loadStreamForSsr } from './ssr-loader';
 import { requireNativeUws, uwsIsNative } from './uws';
 
 export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
@@ -163,70 +164,30 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     idempotency.sweep();
   });
 
-  const admitOrigin = originPolicy(options.allowedOrigins);
-  app.ws<SocketData>(settings.path, {
-    // The transport cap sits just above the soft limit: frames between the two are answered with
-    // 1009 below; anything larger is cut by uWS itself (1006) before it can be buffered.
-    maxPayloadLength: settings.maxPayloadBytes + Math.min(settings.maxPayloadBytes, 64 * 1024),
-    idleTimeout: settings.idleTimeoutSeconds,
-    // uWS's own hard cut (1006). The watchdog cuts stuck sockets at maxBackpressureBytes; this one
-    // only stops a burst inside one 100 ms tick, and leaves room for one topic's whole replay
-    // going out in a subscribe reply, which a resuming client must be able to receive.
-    maxBackpressure: settings.maxBackpressureBytes * 4 + replay.maxTopicBytes,
-    closeOnBackpressureLimit: 1,
-    sendPingsAutomatically: true,
-    upgrade: (res, req, context) =>
-      handleUpgrade<User>(
-        {
-          codecs,
-          authenticate: options.authenticate,
-          admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
-          admitOrigin,
-          logger,
-          accept: (user, codec): SocketData => newSocketData(hubLink, user, (++connectionCounter).toString(36), codec),
-        },
-        res,
-        req,
-        context,
-      ),
-    open(ws) {
-      const data = ws.getUserData();
-      stats.connectionsOpened++;
-      sockets.set(data.connectionId, ws);
-      sendFrame(ws, {
-        type: 'hello',
-        version: PROTOCOL_VERSION,
-        epoch,
-        codec: data.codec.name,
-        connectionId: data.connectionId,
-        limits: serverLimits,
-      });
-      if (sampler.snapshot.active) sendFrame(ws, { type: 'pressure', active: true, reason: sampler.snapshot.reason });
-    },
-    message(ws, message) {
-      stats.framesIn++;
-      stats.bytesIn += message.byteLength;
-      if (message.byteLength > settings.maxPayloadBytes) {
-        ws.end(CloseCode.MESSAGE_TOO_BIG, `frame exceeds ${settings.maxPayloadBytes} bytes`);
-        return;
-      }
-      try {
-        frames.receive(ws, message);
-      } catch (error) {
-        // Last line of defence: one connection's bad frame must never take the process down.
-        logger.error('[wirestore] unexpected error while handling a frame:', error);
-      }
-    },
-    drain(ws) {
-      coalescer.flush(ws);
-    },
-    close(ws) {
-      const data = ws.getUserData();
-      data.closed = true;
-      sockets.delete(data.connectionId);
-      topics.leaveAll(ws);
-    },
-  });
+  app.ws<SocketData>(
+    settings.path,
+    socketBehavior<User>({
+      settings,
+      maxReplayBytes: replay.maxTopicBytes,
+      upgrade: {
+        codecs,
+        authenticate: options.authenticate,
+        admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
+        admitOrigin: originPolicy(options.allowedOrigins),
+        logger,
+        accept: (user, codec): SocketData => newSocketData(hubLink, user, (++connectionCounter).toString(36), codec),
+      },
+      epoch,
+      limits: serverLimits,
+      sockets,
+      frames,
+      topics,
+      coalescer,
+      pressure: () => sampler.snapshot,
+      stats,
+      logger,
+    }),
+  );
 
   return {
     epoch,
@@ -267,15 +228,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       for (const ws of targets) ended += await flow.recheck(ws);
       return ended;
     },
-    async loadStream(path, context, ...args) {
-      const definition = streams.get(path);
-      if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
-      const ctx = makeContext(context.user, 'ssr');
-      const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
-      const position = topics.positionOf(topic);
-      const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
-      return { ...page, topic, ...position, merge: definition.merge };
-    },
+    loadStream: (path, context, ...args) => loadStreamForSsr(streams, topics, makeContext, path, context, args),
     async drain(timeoutMs = 10_000) {
       frames.draining = true;
       let timer: ReturnType<typeof setTimeout> | undefined;

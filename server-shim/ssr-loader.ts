@@ -1,0 +1,27 @@
+import type { Context } from './context';
+import { withCursor } from './connection-context';
+import type { LoadedStream } from './live-hub';
+import { readPage, type StreamDefinition } from './stream-definition';
+import type { Topics } from './topics';
+
+/**
+ * `server.loadStream`: runs a stream's loader outside any socket, for server-side rendering,
+ * and returns its first page with the topic's position, from which a hydrated client resumes.
+ * @internal
+ */
+export async function loadStreamForSsr(
+  streams: ReadonlyMap<string, StreamDefinition>,
+  topics: Topics,
+  makeContext: (user: unknown, connectionId: string) => Context,
+  path: string,
+  context: { user?: unknown },
+  args: unknown[],
+): Promise<LoadedStream> {
+  const definition = streams.get(path);
+  if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
+  const ctx = makeContext(context.user, 'ssr');
+  const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
+  const position = topics.positionOf(topic);
+  const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
+  return { ...page, topic, ...position, merge: definition.merge };
+}
