@@ -94,6 +94,8 @@ test('an optimistic edit the server rejects rolls back while another user’s ed
   await openWritesPage(alice);
   await openWritesPage(bob);
   await expect.poll(() => alice.evaluate(() => window.writesTest.todos()?.length)).toBe(1);
+  // Bob's store too: its crud actions arrive with the subscription.
+  await expect.poll(() => bob.evaluate(() => window.writesTest.todos()?.length)).toBe(1);
   const outcome = alice.evaluate(() =>
     window.writesTest.update({ id: 100, text: 'alice was here', locked: true }).then(
       () => 'applied',
