@@ -22,16 +22,16 @@ export interface SocketData {
   connectionId: string;
   codec: Codec;
   /** The client's instance id from its hello (see `ClientHelloFrame`), once received. */
-  instance: string | undefined;
+  instance?: string;
   /** Set in the close handler: uWS throws on any use of a closed socket, and replies can arrive late. */
   closed: boolean;
   /** Topics joined, by their public name, with what the client asked for ({@link NO_TOPICS} until the first). */
   topics: Map<string, SubscriptionRecord>;
   /** The handlers' context, made on first use: read it with {@link contextOf}. */
-  ctx: Context | undefined;
+  ctx?: Context;
   hub: HubLink;
   /** Token buckets per kind of action, made on first use (undefined: none made yet). */
-  limits: ActionLimits | undefined;
+  limits?: ActionLimits;
 }
 
 /**
@@ -51,7 +51,8 @@ export interface HubLink {
  * @internal
  */
 export function newSocketData(hub: HubLink, user: unknown, connectionId: string, codec: Codec): SocketData {
-  return { user, connectionId, codec, instance: undefined, closed: false, topics: NO_TOPICS, ctx: undefined, limits: undefined, hub };
+  // Only what every connection needs; `instance`, `ctx` and `limits` are added on first use.
+  return { user, connectionId, codec, closed: false, topics: NO_TOPICS, hub };
 }
 
 /** The handlers' context of a connection, made on its first use. */

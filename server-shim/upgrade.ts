@@ -5,6 +5,9 @@ import type { Logger, UpgradeRequest } from './options';
 /** Picks the first offered `wirestore.v1.*` subprotocol with a known codec; JSON when none is offered. */
 export function negotiateCodec(offered: string, codecs: ReadonlyMap<string, Codec>): { codec: Codec; protocol: string } | undefined {
   if (offered.trim() === '') return { codec: codecs.get('json')!, protocol: '' };
+  // The usual case, one protocol offered, without splitting.
+  const only = offered.includes(',') ? undefined : codecs.get(codecNameFromSubprotocol(offered) ?? '');
+  if (only) return { codec: only, protocol: offered.trim() };
   for (const candidate of offered.split(',')) {
     const codec = codecs.get(codecNameFromSubprotocol(candidate) ?? '');
     if (codec) return { codec, protocol: subprotocolFor(codec.name) };
@@ -65,8 +68,9 @@ const latin1 = new TextDecoder('latin1');
 
 /**
  * What `authenticate` and the limits see of the request, copied out of `req` (uWS invalidates it
- * when the handler returns). Without `authenticate` only the two headers the origin check reads
- * are copied, and the IP only when a per-IP limit needs it: an upgrade leaves less garbage.
+ * when the handler returns). Without `authenticate` (the only reader of the rest) only the two
+ * headers the origin check reads are copied, and the IP only when a per-IP limit needs it: every
+ * upgrade's garbage grows the heap a little, and idle connections pay for it.
  */
 function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, withIp: boolean): UpgradeRequest {
   const headers: Record<string, string> = {};
@@ -80,8 +84,8 @@ function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, w
     headers.host = req.getHeader('host');
   }
   return {
-    url: req.getUrl(),
-    query: req.getQuery() ?? '',
+    url: allHeaders ? req.getUrl() : '',
+    query: allHeaders ? (req.getQuery() ?? '') : '',
     headers,
     ip: withIp ? latin1.decode(res.getRemoteAddressAsText()) : '',
   };
