@@ -122,10 +122,6 @@ export class OptimisticLayers {
     return merger.view(scratch);
   }
 
-  clear(): void {
-    for (const layer of this.#layers) clearTimeout(layer.timer);
-    this.#layers = [];
-  }
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

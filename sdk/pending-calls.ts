@@ -20,9 +20,6 @@ export class PendingCalls {
   #nextId = 1;
   readonly #calls = new Map<number, PendingCall>();
 
-  get size(): number {
-    return this.#calls.size;
-  }
 
   add(path: string, args: unknown[], timeoutMs: number, key?: string): { call: BatchedCall; promise: Promise<unknown> } {
     const call: BatchedCall = { id: this.#nextId++, path, args };
