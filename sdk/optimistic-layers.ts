@@ -121,7 +121,6 @@ export class OptimisticLayers {
     for (const { change } of this.#layers) merger.apply(scratch, change.event, change.data);
     return merger.view(scratch);
   }
-
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -20,7 +20,6 @@ export class PendingCalls {
   #nextId = 1;
   readonly #calls = new Map<number, PendingCall>();
 
-
   add(path: string, args: unknown[], timeoutMs: number, key?: string): { call: BatchedCall; promise: Promise<unknown> } {
     const call: BatchedCall = { id: this.#nextId++, path, args };
     if (key !== undefined) call.key = key;

@@ -35,7 +35,9 @@ export class StreamCache {
   get<Value>(path: string, args: unknown[], options: StreamOptions): StreamStore<Value> {
     if (typeof path !== 'string' || path.length === 0) throw new TypeError('stream: path must be a non-empty string');
     const id = `${path}\u0000${JSON.stringify(args)}\u0000${options.persist ? 'p' : ''}${options.merge ? JSON.stringify(options.merge) : ''}`;
-    const cached = this.#streams.get(id);
+    // Outside a browser (SSR) every call gets a store of its own: a client that all requests share
+    // must never render one request's data into another's page.
+    const cached = typeof window === 'undefined' ? undefined : this.#streams.get(id);
     if (cached) return cached.controller.store as StreamStore<Value>;
     const entry: { controller: StreamController<unknown>; evictTimer?: ReturnType<typeof setTimeout> } = {} as never;
     entry.controller = new StreamController<unknown>(

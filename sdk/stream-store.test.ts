@@ -91,6 +91,7 @@ describe('stream store', () => {
   });
 
   it('releases the wire subscription only after a grace period, so a quick remount costs nothing', async () => {
+    vi.stubGlobal('window', {}); // the store cache is a browser's (see the SSR test in streams.test.ts)
     const client = await openClient();
     const todos = client.stream('todos/list');
     let stop = todos.subscribe(() => {});
@@ -106,6 +107,7 @@ describe('stream store', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(FakeSocket.last.sent).toEqual([{ type: 'unsubscribe', topic: 'todos' }]);
     expect(client.stream('todos/list')).toBe(todos); // kept for back navigation
+    vi.unstubAllGlobals();
   });
 
   it('subscribes through when() only while the condition holds', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TcpProxy } from '../test-support/tcp-proxy';
 import { LiveError } from './live-error';
 import { channel, stream } from './stream-definition';
@@ -26,11 +26,22 @@ describe('stream stores against a real shim', () => {
     expect(todos.status.get()).toBe('live');
   });
 
-  it('returns the same store for the same arguments', async () => {
+  it('returns the same store for the same arguments in a browser, and a store per call during SSR', async () => {
     const { api } = todoApp();
     const server = await startServer({ api });
     const client = connectClient(server.url);
-    expect(client.stream('todos/list')).toBe(client.stream('todos/list'));
+    // SSR (no window): one client serves every request, so no request may get another's store.
+    const forAlice = client.stream<Todo[]>('todos/list');
+    forAlice.hydrate([{ id: 1, text: "alice's private todo" }]);
+    const forBob = client.stream<Todo[]>('todos/list');
+    expect(forBob).not.toBe(forAlice);
+    expect(forBob.get()).toBeUndefined();
+    vi.stubGlobal('window', {}); // a browser: one store per path and arguments
+    try {
+      expect(client.stream('todos/list')).toBe(client.stream('todos/list'));
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(client.stream('todos/list', 1)).not.toBe(client.stream('todos/list', 2));
   });
 
