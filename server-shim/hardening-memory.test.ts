@@ -91,6 +91,37 @@ describe('memory bounded by bytes, and freed', () => {
     expect(second).toMatchObject({ resumed: false, snapshot: true, data: items });
   });
 
+  it('keeps a quiet topic\u2019s position while a slow loader runs, across the sweeps that free unused topics', async () => {
+    let loads = 0;
+    const server = await startServer({
+      replay: { maxAgeMs: 1 },
+      api: {
+        slow: stream(
+          'quiet',
+          async () => {
+            loads++;
+            // Every load outlasts a sweep: a marker event on another topic ages out only when one runs.
+            server.publish('marker', 'tick', loads);
+            await waitFor(() => server.memory.replayEvents === 0, 5000);
+            return ['loaded'];
+          },
+          { merge: 'set' },
+        ),
+      },
+    });
+    const socket = await rawSocket(server.url);
+    socket.send(JSON.stringify({ type: 'subscribe', ref: 1, topic: 'slow', stream: true }));
+    await waitFor(() => socket.frames.some((frame) => (frame as Frame).ref === 1), 10_000);
+    const ack = socket.frames.at(-1) as SubscribedFrame;
+    expect(ack).toMatchObject({ type: 'subscribed', snapshot: true, data: ['loaded'] });
+    expect(loads).toBe(1); // its starting position stayed valid: no reload
+    // And the position it was given is the topic's real one: resuming from it works.
+    server.publish('quiet', 'set', ['after']);
+    socket.send(JSON.stringify({ type: 'subscribe', ref: 2, topic: 'slow', stream: true, resume: { epoch: ack.epoch, seq: ack.seq } }));
+    await waitFor(() => socket.frames.some((frame) => (frame as Frame).ref === 2));
+    expect(socket.frames.at(-1)).toMatchObject({ type: 'subscribed', ref: 2, resumed: true });
+  });
+
   it('caps cursor payloads', async () => {
     const server = await startServer({ presence: { topics: () => true, maxCursorBytes: 256 } });
     const socket = await rawSocket(server.url);

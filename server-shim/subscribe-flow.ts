@@ -71,18 +71,21 @@ export class SubscribeFlow {
     if (!stream?.load) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, resumed: false }, []);
 
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
-      const before = topics.positionOf(topic);
+      const hold = topics.holdForLoad(topic);
+      const before = hold.position;
       let page: StreamPage;
       try {
         page = readPage(await stream.load(withCursor(contextOf(data), undefined) as never, ...(args as never[])));
       } catch (error) {
+        hold.release();
         return this.deny(ws, frame, this.failure(frame.topic, error));
       }
-      if (data.closed) return;
-      // The topic may have been freed and begun again while the loader ran: then load again.
-      if (topics.epochIfKnown(topic) !== before.epoch) continue;
+      if (data.closed) return hold.release();
       const publishedMeanwhile = replay.since(topic, before.seq, topics.currentSeq(topic));
-      if (!publishedMeanwhile) continue; // more events than the buffer holds: load again
+      if (!publishedMeanwhile) {
+        hold.release();
+        continue; // more events than the buffer holds: load again
+      }
       const ack: SubscribedFrame = {
         type: 'subscribed',
         ref: frame.ref,
@@ -93,7 +96,11 @@ export class SubscribeFlow {
         snapshot: true,
         ...page,
       };
-      return this.join(ws, frame, ack, publishedMeanwhile);
+      try {
+        return this.join(ws, frame, ack, publishedMeanwhile);
+      } finally {
+        hold.release(); // joined (or refused): the subscription keeps the state from here
+      }
     }
     this.deny(ws, frame, { code: ErrorCode.INTERNAL_ERROR, message: 'the topic changed faster than the stream could load; try again' });
   }

@@ -30,6 +30,8 @@ interface TopicState {
   subscribers: number[];
   /** Subscribers over all codecs. */
   total: number;
+  /** Stream loads in progress: their position must stay valid until they join. */
+  loading: number;
 }
 
 /** Per-topic sequence numbers and epochs, encode-once publishing, and who is subscribed. @internal */
@@ -158,7 +160,27 @@ export class Topics {
 
   private freeIfUnused(topic: string): void {
     const state = this.topics.get(topic);
-    if (state && state.total === 0 && !this.replay.holds(topic)) this.topics.delete(topic);
+    if (state && state.total === 0 && state.loading === 0 && !this.replay.holds(topic)) this.topics.delete(topic);
+  }
+
+  /**
+   * Keeps the topic's state (and so its epoch) while a stream loads: a slow loader on a quiet
+   * topic must not see its starting position freed and begun again under a new epoch.
+   * Returns the position at the start and the function that ends the hold.
+   */
+  holdForLoad(topic: string): { position: { epoch: string; seq: number }; release: () => void } {
+    const state = this.stateOf(topic);
+    state.loading++;
+    let released = false;
+    return {
+      position: { epoch: state.epoch, seq: state.seq },
+      release: () => {
+        if (released) return;
+        released = true;
+        state.loading--;
+        this.freeIfUnused(topic);
+      },
+    };
   }
 
   private stateOf(topic: string): TopicState {
@@ -172,6 +194,7 @@ export class Topics {
         wireNames: this.codecs.map((codec) => wireTopic(codec.name, topic)),
         subscribers: this.codecs.map(() => 0),
         total: 0,
+        loading: 0,
       };
       this.topics.set(topic, state);
     }
