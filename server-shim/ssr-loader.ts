@@ -21,7 +21,12 @@ export async function loadStreamForSsr(
   if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
   const ctx = makeContext(context.user, 'ssr');
   const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
-  const position = topics.positionOf(topic);
-  const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
-  return { ...page, topic, ...position, merge: definition.merge };
+  // Held while loading, so the position returned is the topic's real one when the load ends.
+  const hold = topics.holdForLoad(topic);
+  try {
+    const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
+    return { ...page, topic, ...hold.position, merge: definition.merge };
+  } finally {
+    hold.release();
+  }
 }
