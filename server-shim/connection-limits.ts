@@ -14,7 +14,7 @@ export interface ActionLimits {
 
 const DEFAULT_LIMITS: Readonly<Record<LimitedAction, RateLimit>> = {
   calls: { perSecond: 100, burst: 200 },
-  subscribes: { perSecond: 20, burst: 100 },
+  subscribes: { perSecond: 20, burst: 1000 }, // the hub sets the burst to maxSubscriptionsPerConnection
   publishes: { perSecond: 50, burst: 100 },
   pings: { perSecond: 2, burst: 10 },
   cursors: { perSecond: 30, burst: 60 },

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventEnvelope } from '../protocol/frames';
+import { TcpProxy } from '../test-support/tcp-proxy';
 import type { Context } from './context';
-import { closeAll, connectClient, rawSocket, startServer, waitFor } from './test-support/harness';
+import { closeAll, connectClient, rawSocket, startServer, track, waitFor } from './test-support/harness';
 
 afterEach(closeAll);
 
@@ -74,6 +75,21 @@ describe('every client action is limited like calls', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', resolve));
     for (let i = 0; i < 100; i++) socket.send(JSON.stringify({ type: 'ping' }));
     expect(await closed).toBe(4429);
+  });
+
+  it('lets a reconnecting client resubscribe everything it held at once', async () => {
+    const server = await startServer();
+    const proxy = track(new TcpProxy(server.port!));
+    await proxy.listen();
+    const client = connectClient(`ws://127.0.0.1:${proxy.port}/ws`);
+    let acks = 0;
+    const denials: unknown[] = [];
+    for (let i = 0; i < 300; i++)
+      client.subscribe(`t${i}`, () => {}, { onSubscribed: () => acks++, onDenied: (denial) => denials.push(denial.error) });
+    await waitFor(() => acks === 300);
+    proxy.cutAll();
+    await waitFor(() => acks === 600, 10_000); // all 300 again, on the new connection
+    expect(denials).toEqual([]);
   });
 
   it('caps the subscriptions one connection holds', async () => {

@@ -61,7 +61,12 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const sockets = new Map<string, LiveSocket>();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   const timing = new PublishTiming();
-  const limits = new ConnectionLimits(options.rateLimit);
+  // A reconnecting client resubscribes everything at once: the subscribe burst must cover every
+  // subscription a connection may hold, or a reconnect would end in RATE_LIMITED denials.
+  const limits = new ConnectionLimits({
+    subscribes: { perSecond: 20, burst: settings.maxSubscriptionsPerConnection },
+    ...options.rateLimit,
+  });
   const publicKey = opaqueKeys();
   const serverLimits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,

@@ -11,7 +11,10 @@ export interface RateLimit {
 export interface RateLimitOptions {
   /** RPC calls, batched ones included. Default 100/s, burst 200. */
   calls?: RateLimit | false;
-  /** Subscribes (each may run a stream loader): refused with a `denied` RATE_LIMITED. Default 20/s, burst 100. */
+  /**
+   * Subscribes (each may run a stream loader): refused with a `denied` RATE_LIMITED. Default 20/s,
+   * with a burst of `maxSubscriptionsPerConnection` (1000), so a reconnect can resubscribe everything.
+   */
   subscribes?: RateLimit | false;
   /** Client publishes (`client.publish`). Default 50/s, burst 100. */
   publishes?: RateLimit | false;
