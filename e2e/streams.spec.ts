@@ -46,6 +46,28 @@ async function openStreamsPage(page: Page, query: Record<string, string> = {}) {
   return errors;
 }
 
+/**
+ * How many todos each persisted stream holds in IndexedDB (idb-keyval's default database), read
+ * by the page itself; never creates the database if it is not there yet.
+ */
+const storedTodoCounts = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number[]>((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = () => resolve([]);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction('keyval').objectStore('keyval').getAll();
+          read.onsuccess = () => {
+            db.close();
+            resolve((read.result as Array<{ data?: unknown[] }>).map((saved) => saved.data?.length ?? 0));
+          };
+        };
+      }),
+  );
+
 const todosOf = (page: Page) => page.evaluate(() => window.streamsTest.todos() ?? null);
 
 test('two browser contexts editing the same crud stream converge', async ({ browser }) => {
@@ -73,18 +95,16 @@ test('cutting connections while events are published leaves every page equal to 
   for (const page of pages) await openStreamsPage(page);
   for (const page of pages) await expect(page.locator('#stream-status')).toHaveText('live');
   const api = todoPublisher();
-  // Publish continuously from the server while the proxy cuts every connection several times.
-  const publishing = (async () => {
-    for (let i = 0; i < 200; i++) {
-      api.add(`event ${i}`);
-      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
+  // Five rounds: events published while every page is connected, a cut of every connection, and
+  // more events while they are down. Each cut waits for every page to be back, so every cut hits a
+  // live connection with events on both sides of it.
+  let published = 0;
   for (let cut = 0; cut < 5; cut++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const page of pages) await expect(page.locator('#state')).toHaveText('open');
+    for (let i = 0; i < 20; i++) api.add(`event ${published++}`);
     shim.proxy.cutAll();
+    for (let i = 0; i < 20; i++) api.add(`event ${published++}`);
   }
-  await publishing;
   for (const page of pages) {
     await expect.poll(() => todosOf(page), { timeout: 10_000 }).toEqual(truth);
     const ids = ((await todosOf(page)) as Todo[]).map((todo) => todo.id);
@@ -99,7 +119,7 @@ test('a reload with persist shows the stored data before the socket opens, then 
     await window.streamsTest.add('me too');
   });
   await expect.poll(() => todosOf(page)).toHaveLength(2);
-  await page.waitForTimeout(400); // the store saves a quarter second after a change
+  await expect.poll(() => storedTodoCounts(page)).toContain(2); // the store saved them (a quarter second after the change)
 
   shim.proxy.refuse(true); // the shim is unreachable while the page reloads
   shim.proxy.cutAll();

@@ -81,7 +81,9 @@ test('with two tabs open, queued edits are replayed by one tab, each applied exa
 
   shim.proxy.refuse(false);
   await expect.poll(() => appliedCount.size, { timeout: 10_000 }).toBe(20);
-  await new Promise((resolve) => setTimeout(resolve, 300)); // a second replay would land by now
+  // A negative check: both queues are empty and idle, then a second replay has its chance to land.
+  for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.writesTest.queued())).toBe(0);
+  await new Promise((resolve) => setTimeout(resolve, 300));
   expectEachAppliedOnce(texts);
   // Every tab's own promises settled, whichever tab replayed them.
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.writesTest.settled.length)).toBe(10);

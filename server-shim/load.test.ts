@@ -10,6 +10,9 @@ afterEach(() => {
   return closeAll();
 });
 
+/** Resolves after the coalescer's flush, which it schedules with setImmediate, has run. */
+const afterScheduledFlush = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
 describe('coalesce-by-key', () => {
   it('keeps one pending value per key in its slot, encodes only what it sends, and resumes on drain', async () => {
     // A large backpressure limit: this test backs the socket up on purpose and must not be cut off.
@@ -31,11 +34,11 @@ describe('coalesce-by-key', () => {
     for (let i = 0; i < 160; i++) server.publish('doc', 'filler', filler);
     server.sendCoalesced(connectionId, { key: 'a', topic: 'doc', event: 'move', data: { n: 0 } });
     server.sendCoalesced(connectionId, { key: 'b', topic: 'doc', event: 'move', data: { n: 0 } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await afterScheduledFlush(); // its attempt found the socket backed up
     const encode = vi.spyOn(jsonCodec, 'encode');
     for (let i = 1; i <= 1000; i++) server.sendCoalesced(connectionId, { key: 'a', topic: 'doc', event: 'move', data: { n: i } });
     server.sendCoalesced(connectionId, { key: 'b', topic: 'doc', event: 'move', data: { n: 1 } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await afterScheduledFlush();
     const movesEncodedWhileStalled = encode.mock.calls.filter(([frame]) => (frame as { event?: string }).event === 'move').length;
     expect(movesEncodedWhileStalled).toBe(0); // nothing encoded while the socket is backed up
     proxy.resume();
@@ -181,13 +184,15 @@ describe('presence and cursors', () => {
     const members = watcher.presence('room:1');
     track({ close: members.subscribe(() => {}) });
     const adaTabs = [connectClient(`${server.url}?user=ada&name=Ada`), connectClient(`${server.url}?user=ada&name=Ada`)];
-    for (const tab of adaTabs) tab.subscribe('room:1', () => {});
-    await waitFor(() => members.get()?.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let joined = 0;
+    for (const tab of adaTabs) tab.subscribe('room:1', () => {}, { onSubscribed: () => joined++ });
+    await waitFor(() => joined === 2 && members.get()?.length === 1); // both tabs in, one entry
     // The key is opaque: it tells nothing of the user's id (which apps often build from emails or IPs).
     expect(members.get()).toEqual([{ name: 'Ada', key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }]);
     expect(JSON.stringify(members.get())).not.toContain('ada');
     adaTabs[0]!.close();
+    await waitFor(() => server.connectionCount === 2); // the shim saw that tab go
+    // A negative check: twice the leave grace passes, and the user is still listed.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(members.get()).toHaveLength(1); // one tab left
     adaTabs[1]!.close();
