@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
+import { openClient, settle, useFakeSockets } from './test-support/fake-client';
 import { FakeSocket } from './test-support/fake-socket';
 
 useFakeSockets();
@@ -18,10 +18,7 @@ const resumedFrom = (seq: number, replay: unknown[]) => ({
 const subscribes = () => FakeSocket.last.sent.filter((frame) => (frame as { type: string }).type === 'subscribe');
 
 async function latestStore(max = 50) {
-  const client = makeClient();
-  client.connect();
-  await settle();
-  FakeSocket.last.accept();
+  const client = await openClient();
   const feed = client.stream<number[]>('feed/list');
   feed.subscribe(() => {});
   await settle();
@@ -76,10 +73,7 @@ describe('stream positions', () => {
 
 describe('server-declared merges', () => {
   it('uses the server\u2019s crud key and prepend even though the client\u2019s default is crud too', async () => {
-    const client = makeClient();
-    client.connect();
-    await settle();
-    FakeSocket.last.accept();
+    const client = await openClient();
     const rows = client.stream<Array<{ uid: number }>>('rows/list');
     rows.subscribe(() => {});
     await settle();
@@ -103,10 +97,7 @@ describe('server-declared merges', () => {
 
 describe('store lifecycle', () => {
   it('loads when a listener leaves and comes back in the next task, as React\u2019s useStore does', async () => {
-    const client = makeClient();
-    client.connect();
-    await settle();
-    FakeSocket.last.accept();
+    const client = await openClient();
     const feed = client.stream<number[]>('feed/list');
     feed.listen(() => {})(); // mount, then unlisten at once (a strict-mode effect cleanup)
     await vi.advanceTimersByTimeAsync(1); // the next task

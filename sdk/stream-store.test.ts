@@ -1,18 +1,10 @@
 import { atom } from 'nanostores';
 import { describe, expect, it, vi } from 'vitest';
 import { combine } from './combine';
-import { makeClient, settle, useFakeSockets } from './test-support/fake-client';
+import { openClient, settle, useFakeSockets } from './test-support/fake-client';
 import { FakeSocket } from './test-support/fake-socket';
 
 useFakeSockets();
-
-async function openClient() {
-  const client = makeClient();
-  client.connect();
-  await settle();
-  FakeSocket.last.accept();
-  return client;
-}
 
 const ack = (extra: object) => ({
   type: 'subscribed',

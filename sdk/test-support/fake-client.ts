@@ -10,6 +10,15 @@ export function makeClient(options: ClientOptions = {}) {
 /** Lets the codec load and the socket be created (the first open awaits a resolved promise). */
 export const settle = () => vi.advanceTimersByTimeAsync(0);
 
+/** A client whose socket is open: connected, and the server's hello received. */
+export async function openClient(options: ClientOptions = {}) {
+  const client = makeClient(options);
+  client.connect();
+  await settle();
+  FakeSocket.last.accept();
+  return client;
+}
+
 /** Fake timers and a fresh socket list around every test of the calling file. */
 export function useFakeSockets(): void {
   beforeEach(() => {
