@@ -55,7 +55,7 @@ export class Connection {
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #lastReceivedAt = 0;
   #pinged = false;
-  #heartbeatIntervalMs = 25_000;
+  #heartbeatIntervalMs = 0; // set from the hello, before the first heartbeat check
   #detachBrowserEvents: (() => void) | undefined;
   #instance: string | undefined;
 

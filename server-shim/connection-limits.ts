@@ -12,13 +12,20 @@ export interface ActionLimits {
   refusedInARow: number;
 }
 
-const DEFAULT_LIMITS: Readonly<Record<LimitedAction, RateLimit>> = {
-  calls: { perSecond: 100, burst: 200 },
-  subscribes: { perSecond: 20, burst: 1000 }, // the hub sets the burst to maxSubscriptionsPerConnection
-  publishes: { perSecond: 50, burst: 100 },
-  pings: { perSecond: 2, burst: 10 },
-  cursors: { perSecond: 30, burst: 60 },
-};
+/**
+ * The default limits. A reconnecting client resubscribes everything at once, so the subscribe
+ * burst covers every subscription a connection may hold; otherwise a reconnect would end in
+ * RATE_LIMITED denials.
+ */
+function defaultLimits(maxSubscriptions: number): Readonly<Record<LimitedAction, RateLimit>> {
+  return {
+    calls: { perSecond: 100, burst: 200 },
+    subscribes: { perSecond: 20, burst: maxSubscriptions },
+    publishes: { perSecond: 50, burst: 100 },
+    pings: { perSecond: 2, burst: 10 },
+    cursors: { perSecond: 30, burst: 60 },
+  };
+}
 
 /**
  * Per-connection rate limits for every kind of client action. An action over its limit is
@@ -30,10 +37,11 @@ export class ConnectionLimits {
   private readonly limits: Partial<Record<LimitedAction, RateLimit>> = {};
   private readonly closeAfter: number;
 
-  constructor(options: RateLimitOptions = {}) {
-    for (const action of Object.keys(DEFAULT_LIMITS) as LimitedAction[]) {
+  constructor(options: RateLimitOptions = {}, maxSubscriptions: number) {
+    const defaults = defaultLimits(maxSubscriptions);
+    for (const action of Object.keys(defaults) as LimitedAction[]) {
       const chosen = options[action];
-      if (chosen !== false) this.limits[action] = chosen ?? DEFAULT_LIMITS[action];
+      if (chosen !== false) this.limits[action] = chosen ?? defaults[action];
     }
     this.closeAfter = options.closeAfterRejections ?? 100;
   }

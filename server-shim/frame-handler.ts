@@ -1,6 +1,6 @@
 import { CloseCode } from '../protocol/close-codes';
 import { isInvalidCall, readCall, readClientFrame } from '../protocol/client-frame-guard';
-import { ErrorCode } from '../protocol/error-codes';
+import { ErrorCode, type ErrorBody } from '../protocol/error-codes';
 import type { BatchedCall, BatchFrame, PublishFrame } from '../protocol/frames';
 import { checkStructure, isRecord } from '../protocol/structure';
 import type { Coalescer } from './coalescer';
@@ -79,16 +79,7 @@ export class FrameHandler {
       case 'subscribe':
         if (this.deps.limits.admit(ws, 'subscribes')) return this.inBackground(flow.subscribe(ws, frame));
         if (data.closed) return;
-        return void sendFrame(ws, {
-          type: 'denied',
-          ref: frame.ref,
-          topic: frame.topic,
-          error: {
-            code: ErrorCode.RATE_LIMITED,
-            message: this.tooMany(ws, 'subscribes'),
-            details: { retryAfterMs: this.deps.limits.retryAfterMs(ws, 'subscribes') },
-          },
-        });
+        return void sendFrame(ws, { type: 'denied', ref: frame.ref, topic: frame.topic, error: this.rateLimited(ws, 'subscribes') });
       case 'unsubscribe':
         return topics.leave(ws, frame.topic);
       case 'ping':
@@ -115,12 +106,12 @@ export class FrameHandler {
 
   private refuse(ws: LiveSocket, id: number | null, action: LimitedAction): void {
     if (ws.getUserData().closed) return;
-    const retryAfterMs = this.deps.limits.retryAfterMs(ws, action);
-    this.deps.dispatcher.replyError(ws, id, { code: ErrorCode.RATE_LIMITED, message: this.tooMany(ws, action), details: { retryAfterMs } });
+    this.deps.dispatcher.replyError(ws, id, this.rateLimited(ws, action));
   }
 
-  private tooMany(ws: LiveSocket, action: LimitedAction): string {
-    return `too many ${action}; retry in ${this.deps.limits.retryAfterMs(ws, action)} ms`;
+  private rateLimited(ws: LiveSocket, action: LimitedAction): ErrorBody {
+    const retryAfterMs = this.deps.limits.retryAfterMs(ws, action);
+    return { code: ErrorCode.RATE_LIMITED, message: `too many ${action}; retry in ${retryAfterMs} ms`, details: { retryAfterMs } };
   }
 
   private async runBatch(ws: LiveSocket, frame: BatchFrame): Promise<void> {

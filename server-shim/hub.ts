@@ -28,18 +28,13 @@ import { Topics } from './topics';
 import { originPolicy } from './upgrade';
 import { socketBehavior } from './socket-behavior';
 import { loadStreamForSsr } from './ssr-loader';
+import { userIdKey } from './user-key';
 import { requireNativeUws, uwsIsNative } from './uws';
 
 export type { LiveHub, LoadedStream, CoalescedMessage, HubStats } from './live-hub';
 
 /** Topics whose state and replay are swept for age every this many watchdog ticks (100 ms each). */
 const SWEEP_EVERY_TICKS = 10;
-
-/** The key that tells users apart where nothing else does: `user.id`, else the connection. */
-function defaultUserKey(user: unknown, connectionId: string): string {
-  const id = (user as { id?: unknown } | null | undefined)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? `user:${id}` : `connection:${connectionId}`;
-}
 
 /**
  * Adds the wirestore WebSocket route to a uWS app: upgrade with origin check, auth and limits, RPC
@@ -61,12 +56,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const sockets = new Map<string, LiveSocket>();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   const timing = new PublishTiming();
-  // A reconnecting client resubscribes everything at once: the subscribe burst must cover every
-  // subscription a connection may hold, or a reconnect would end in RATE_LIMITED denials.
-  const limits = new ConnectionLimits({
-    subscribes: { perSecond: 20, burst: settings.maxSubscriptionsPerConnection },
-    ...options.rateLimit,
-  });
+  const limits = new ConnectionLimits(options.rateLimit, settings.maxSubscriptionsPerConnection);
   const publicKey = opaqueKeys();
   const serverLimits: ServerLimits = {
     maxPayloadBytes: settings.maxPayloadBytes,
@@ -106,7 +96,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     else presence.tracker.leave(topic, connectionId, user as User);
   };
   const userKey = (user: unknown, connectionId: string) =>
-    presence ? presence.tracker.userKey(user as User, connectionId) : defaultUserKey(user, connectionId);
+    presence ? presence.tracker.userKey(user as User, connectionId) : (userIdKey(user) ?? `connection:${connectionId}`);
   const makeContext = contextFactory({
     publish,
     signal,
@@ -130,10 +120,8 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const customScope = options.idempotency?.scopeOf;
   const dispatcher = new RpcDispatcher(handlers, idempotency, logger, (data) => {
     if (customScope) return customScope(data.user);
-    const id = (data.user as { id?: unknown } | null | undefined)?.id;
-    if (typeof id === 'string' || typeof id === 'number') return `user:${id}`;
     // No user id: the client instance, which no other client knows, else this connection alone.
-    return data.instance !== undefined ? `instance:${data.instance}` : `connection:${data.connectionId}`;
+    return userIdKey(data.user) ?? (data.instance !== undefined ? `instance:${data.instance}` : `connection:${data.connectionId}`);
   });
   const frames = new FrameHandler({
     maxDepth: settings.maxDepth,

@@ -1,3 +1,5 @@
+import { userIdKey } from './user-key';
+
 /** Presence: who is on a topic, one entry per user however many tabs, with a grace on leave. */
 export interface PresenceOptions<User = unknown> {
   /** Which topics track presence. Default: none. */
@@ -48,8 +50,7 @@ export class PresenceTracker<User = unknown> {
   /** What makes connections the same user, for the shim's own bookkeeping; never sent to clients. */
   userKey(user: User, connectionId: string): string {
     if (this.options.key) return this.options.key(user, connectionId);
-    const id = (user as { id?: unknown } | null | undefined)?.id;
-    return typeof id === 'string' || typeof id === 'number' ? `user:${id}` : `connection:${connectionId}`;
+    return userIdKey(user) ?? `connection:${connectionId}`;
   }
 
   /** Everyone on `topic` now, as the presence stream's initial data. */
