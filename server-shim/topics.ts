@@ -149,7 +149,7 @@ export class Topics {
       payloads[i] = undefined;
       this.app.publish(state.wireNames[i]!, payload, typeof payload !== 'string');
     }
-    this.freeIfUnused(topic);
+    if (state.total === 0) this.freeIfUnused(topic); // a topic with subscribers stays: no lookups on the hot path
     return envelope.seq;
   }
 
