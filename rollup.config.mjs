@@ -55,7 +55,9 @@ export default [
       entryFileNames: '[name].js',
       // Stable names, so a page can preload the msgpack file by URL.
       chunkFileNames: (chunk) =>
-        ({ 'msgpack-codec': 'wirestore-msgpack.js', 'offline-setup': 'wirestore-offline.js' })[chunk.name] ?? 'wirestore-[name].js',
+        ({ 'msgpack-codec': 'wirestore-msgpack.js', 'offline-setup': 'wirestore-offline.js', 'stream-mutations': 'wirestore-writes.js' })[
+          chunk.name
+        ] ?? 'wirestore-[name].js',
       // idb-keyval, shared by persisted streams and the offline queue, loaded by whichever comes first.
       manualChunks: (id) => (id.includes('/node_modules/idb-keyval/') ? 'idb' : undefined),
       plugins: [terser(TERSER_OPTIONS)],

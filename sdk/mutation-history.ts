@@ -1,4 +1,4 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, type WritableAtom } from 'nanostores';
 
 /** One of this user's own mutations, with how to take it back and do it again. */
 export interface HistoryEntry {
@@ -13,17 +13,15 @@ export interface HistoryEntry {
  * @internal
  */
 export class MutationHistory {
-  readonly canUndo: ReadableAtom<boolean>;
-  readonly canRedo: ReadableAtom<boolean>;
-  readonly #$canUndo = atom(false);
-  readonly #$canRedo = atom(false);
   #done: HistoryEntry[] = [];
   #undone: HistoryEntry[] = [];
 
-  constructor(private readonly limit = 50) {
-    this.canUndo = this.#$canUndo;
-    this.canRedo = this.#$canRedo;
-  }
+  constructor(
+    private readonly limit = 50,
+    /** Given by the store, which has them before this (loaded on demand) exists. */
+    readonly canUndo: WritableAtom<boolean> = atom(false),
+    readonly canRedo: WritableAtom<boolean> = atom(false),
+  ) {}
 
   /** A new mutation: it can be undone, and whatever was undone can no longer be redone. */
   record(entry: HistoryEntry): void {
@@ -54,7 +52,7 @@ export class MutationHistory {
   }
 
   #sync(): void {
-    this.#$canUndo.set(this.#done.length > 0);
-    this.#$canRedo.set(this.#undone.length > 0);
+    this.canUndo.set(this.#done.length > 0);
+    this.canRedo.set(this.#undone.length > 0);
   }
 }

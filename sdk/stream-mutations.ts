@@ -1,10 +1,9 @@
-import type { ReadableAtom } from 'nanostores';
-import type { WirestoreErrorCode } from '../protocol/error-codes';
+import type { ReadableAtom, WritableAtom } from 'nanostores';
 import type { CrudActions } from '../protocol/frames';
 import type { Merger } from './merge/index';
 import { MutationHistory } from './mutation-history';
 import { OptimisticLayers, type Change } from './optimistic-layers';
-import { RpcError } from './rpc-error';
+import { crudWrites } from './crud-writes';
 
 /** How to take back a mutation made with `mutate`, for `undo()`. */
 export interface Inverse {
@@ -44,18 +43,24 @@ export interface MutableStream {
   call(path: string, args: unknown[]): Promise<unknown>;
 }
 
-/** Runs `start` now (the optimistic change shows in this tick); a throw becomes a rejection. */
-function synchronously(start: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return start();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
+/** The methods that the store forwards here once this module has loaded. @internal */
+export type StreamWriteMethods = Omit<StreamMutations, 'canUndo' | 'canRedo'>;
 
-/** @internal */
-export function streamMutations(stream: MutableStream, layers: OptimisticLayers, historyLimit: number): StreamMutations {
-  const history = new MutationHistory(historyLimit);
+/**
+ * The write side of one stream store: its optimistic layers, the mutations and their history.
+ * Loaded on demand (the store starts loading it when first listened to), so an app that only
+ * reads streams or makes calls never downloads it.
+ * @internal
+ */
+export function streamMutations(
+  stream: MutableStream,
+  onLayersChange: () => void,
+  historyLimit: number,
+  canUndo: WritableAtom<boolean>,
+  canRedo: WritableAtom<boolean>,
+): { layers: OptimisticLayers; methods: StreamWriteMethods } {
+  const layers = new OptimisticLayers(onLayersChange);
+  const history = new MutationHistory(historyLimit, canUndo, canRedo);
 
   const mutate = async <Result>(send: () => Promise<Result>, change?: Change, options: { inverse?: Inverse; redo?: Inverse } = {}) => {
     const layer = change && layers.add(change, stream.merger);
@@ -78,75 +83,9 @@ export function streamMutations(stream: MutableStream, layers: OptimisticLayers,
     return result;
   };
 
-  const action = (name: keyof CrudActions): string => {
-    const path = stream.actions?.[name];
-    if (!path) {
-      throw new RpcError(
-        'INVALID_REQUEST' satisfies WirestoreErrorCode,
-        `this stream declares no "${name}" action: add { actions: { ${name}: 'rpc/path' } } to its stream() options`,
-      );
-    }
-    return path;
-  };
-  const keyField = () => stream.merger.keyField ?? 'id';
-  const current = (key: unknown) => stream.merger.get?.(stream.confirmed, key);
-  const keyOf = (item: unknown) => stream.merger.keyOf?.(item);
+  const { create, update, remove } = crudWrites(stream, mutate);
 
-  const create = (item: unknown): Promise<unknown> =>
-    synchronously(() => {
-      const path = action('create');
-      let created: unknown = item;
-      const send = () => stream.call(path, [item]).then((result) => (created = result ?? item));
-      // Getters: the undo must delete the row under its real id, known only once the server answered.
-      return mutate(
-        send,
-        { event: 'created', data: item },
-        {
-          inverse: {
-            send: () => stream.call(action('remove'), [keyOf(created)]),
-            get change() {
-              return { event: 'deleted', data: { [keyField()]: keyOf(created) } };
-            },
-          },
-          redo: {
-            send: () => stream.call(path, [created]),
-            get change() {
-              return { event: 'created', data: created };
-            },
-          },
-        },
-      ).then(() => created);
-    });
-
-  const update = (item: unknown): Promise<unknown> =>
-    synchronously(() => {
-      const path = action('update');
-      const before = current(keyOf(item));
-      return mutate(
-        () => stream.call(path, [item]),
-        { event: 'updated', data: item },
-        {
-          ...(before !== undefined && { inverse: { send: () => stream.call(path, [before]), change: { event: 'updated', data: before } } }),
-        },
-      );
-    });
-
-  const remove = (key: unknown): Promise<unknown> =>
-    synchronously(() => {
-      const path = action('remove');
-      const before = current(key);
-      return mutate(
-        () => stream.call(path, [key]),
-        { event: 'deleted', data: { [keyField()]: key } },
-        {
-          ...(before !== undefined && {
-            inverse: { send: () => stream.call(action('create'), [before]), change: { event: 'created', data: before } },
-          }),
-        },
-      );
-    });
-
-  return {
+  const methods: StreamWriteMethods = {
     optimistic(event, data) {
       const layer = layers.add({ event, data }, stream.merger);
       return () => layers.remove(layer);
@@ -157,7 +96,6 @@ export function streamMutations(stream: MutableStream, layers: OptimisticLayers,
     remove,
     undo: () => history.undo(),
     redo: () => history.redo(),
-    canUndo: history.canUndo,
-    canRedo: history.canRedo,
   };
+  return { layers, methods };
 }

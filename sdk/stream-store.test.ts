@@ -139,4 +139,29 @@ describe('stream store', () => {
     expect(todos.get()).toEqual([{ id: 7 }, { id: 8 }]);
     expect(todos.lastSync.get()).toBe('reloaded');
   });
+
+  it('loads its write side on demand: an early optimistic change shows once loaded, and its rollback works', async () => {
+    const client = await openClient();
+    const todos = client.stream<Array<{ id: number }>>('todos/list');
+    todos.hydrate([{ id: 1 }]); // data without a listener: nothing has asked for the write side yet
+    const rollback = todos.optimistic('created', { id: 2 });
+    expect(todos.get()).toEqual([{ id: 1 }]); // not loaded yet: the change waits for it
+    await vi.waitFor(() => expect(todos.get()).toEqual([{ id: 1 }, { id: 2 }]));
+    rollback();
+    await vi.waitFor(() => expect(todos.get()).toEqual([{ id: 1 }]));
+    // Loaded now: the next change shows in the same tick.
+    todos.optimistic('created', { id: 3 });
+    expect(todos.get()).toEqual([{ id: 1 }, { id: 3 }]);
+  });
+
+  it('starts loading its write side when first listened to, so a change after the data arrives shows at once', async () => {
+    const client = await openClient();
+    const todos = client.stream<Array<{ id: number }>>('todos/list');
+    todos.subscribe(() => {});
+    await settle();
+    FakeSocket.last.deliver(ack({ snapshot: true, data: [{ id: 1 }] }));
+    await vi.dynamicImportSettled();
+    todos.optimistic('updated', { id: 1, done: true });
+    expect(todos.get()).toEqual([{ id: 1, done: true }]);
+  });
 });

@@ -7,8 +7,8 @@ import { judgeEvent, positionAfterAck } from './position';
 import { RpcError } from './rpc-error';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
-import { OptimisticLayers } from './optimistic-layers';
-import { streamMutations } from './stream-mutations';
+import type { OptimisticLayers } from './optimistic-layers';
+import type { MutableStream, StreamWriteMethods } from './stream-mutations';
 import { isHydrationData, type HydrationData, type StreamStatus, type StreamStore, type SyncOutcome } from './stream-types';
 
 export type { HydrationData, StreamStatus, StreamStore, SyncOutcome } from './stream-types';
@@ -40,7 +40,12 @@ export class StreamController<Value> implements WireSubscriber {
   #merge: MergeConfig;
   #merger: Merger;
   #actions: CrudActions | undefined;
-  readonly #layers = new OptimisticLayers(() => this.#publish());
+  readonly #$canUndo = atom(false);
+  readonly #$canRedo = atom(false);
+  // The write side loads on demand: until it has, there are no optimistic layers to show.
+  #layers: OptimisticLayers | undefined;
+  #writes: StreamWriteMethods | undefined;
+  #writesLoading: Promise<StreamWriteMethods> | undefined;
   #state: unknown;
   #hasState = false;
   #position: Position | undefined;
@@ -73,28 +78,29 @@ export class StreamController<Value> implements WireSubscriber {
       hydrate: (data: Value | HydrationData) => this.hydrate(data),
       when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
     });
-    // The mutations read the live merger and state through getters, which cannot be arrows.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const controller = this;
-    Object.assign(
-      store,
-      streamMutations(
-        {
-          get merger() {
-            return controller.#merger;
-          },
-          get confirmed() {
-            return controller.#state;
-          },
-          get actions() {
-            return controller.#actions;
-          },
-          call: (path, args) => host.call(path, args),
-        },
-        this.#layers,
-        host.historyLimit,
-      ),
-    );
+    const write =
+      (name: Exclude<keyof StreamWriteMethods, 'optimistic'>) =>
+      (...args: unknown[]): Promise<unknown> =>
+        this.#writes
+          ? (this.#writes[name] as (...a: unknown[]) => Promise<unknown>)(...args)
+          : this.#loadWrites().then((writes) => (writes[name] as (...a: unknown[]) => Promise<unknown>)(...args));
+    Object.assign(store, {
+      canUndo: this.#$canUndo,
+      canRedo: this.#$canRedo,
+      mutate: write('mutate'),
+      create: write('create'),
+      update: write('update'),
+      remove: write('remove'),
+      undo: write('undo'),
+      redo: write('redo'),
+      // Shown at once when the write side has loaded (it starts loading when the store is first
+      // listened to); before that, as soon as it has, and the rollback still takes it back.
+      optimistic: (event: string, data: unknown) => {
+        if (this.#writes) return this.#writes.optimistic(event, data);
+        const rollback = this.#loadWrites().then((writes) => writes.optimistic(event, data));
+        return () => void rollback.then((undo) => undo());
+      },
+    });
     this.store = store;
     // The wire subscription follows nanostores' mount state (mounted from the first listener until
     // a while after the last one left), never the listener count at some later microtask: a
@@ -102,6 +108,7 @@ export class StreamController<Value> implements WireSubscriber {
     // stays mounted throughout, and the store must load.
     onMount(this.#$value, () => {
       this.#mounted = true;
+      this.#loadWrites().catch(() => {}); // a failed load is reported to the write that needs it
       onIdleChange(false);
       void this.#start();
       return () => {
@@ -217,6 +224,30 @@ export class StreamController<Value> implements WireSubscriber {
 
   // ---- internals ----
 
+  #loadWrites(): Promise<StreamWriteMethods> {
+    // The mutations read the live merger and state through getters, which cannot be arrows.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const controller = this;
+    const stream: MutableStream = {
+      get merger() {
+        return controller.#merger;
+      },
+      get confirmed() {
+        return controller.#state;
+      },
+      get actions() {
+        return controller.#actions;
+      },
+      call: (path, args) => this.host.call(path, args),
+    };
+    this.#writesLoading ??= import('./stream-mutations').then(({ streamMutations }) => {
+      const { layers, methods } = streamMutations(stream, () => this.#publish(), this.host.historyLimit, this.#$canUndo, this.#$canRedo);
+      this.#layers = layers;
+      return (this.#writes = methods);
+    });
+    return this.#writesLoading;
+  }
+
   async #start(): Promise<void> {
     if (this.host.storage && !this.#restored) this.#restored = this.#restore(this.host.storage);
     await this.#restored;
@@ -247,7 +278,7 @@ export class StreamController<Value> implements WireSubscriber {
 
   #apply(event: EventEnvelope): void {
     this.#merger.apply(this.#state, event.event, event.data);
-    this.#layers.noteServerEvent(event.event, event.data, this.#merger);
+    this.#layers?.noteServerEvent(event.event, event.data, this.#merger);
   }
 
   #applyQueued(): boolean {
@@ -264,7 +295,7 @@ export class StreamController<Value> implements WireSubscriber {
 
   #publish(): void {
     if (!this.#hasState) return;
-    this.#$value.set(this.#layers.compose(this.#merger, this.#state) as Value);
+    this.#$value.set((this.#layers ? this.#layers.compose(this.#merger, this.#state) : this.#merger.view(this.#state)) as Value);
     this.#scheduleSave();
   }
 

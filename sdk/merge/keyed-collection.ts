@@ -8,17 +8,29 @@ export function asKey(value: unknown): string | number | undefined {
  * everyone else's position (svelte-realtime reorders on delete; we do not). Items added with
  * `prepend` go before all others, newest first.
  */
+/**
+ * One change since the last array: `at` is the item whose slot changes (none for an insertion),
+ * `item` its new value (none for a removal), `front` where an insertion goes.
+ */
+type Edit<Item> = [at: Item | undefined, item: Item | undefined, front?: boolean];
+
+/** Insertions and removals patched into a copy of the last array before a rebuild is cheaper. */
+const MAX_MOVES = 8;
+
 export class KeyedCollection<Item = unknown> {
   // Two insertion-ordered maps: `front` holds prepended items (newest last, shown reversed),
   // `back` everything else. A Map keeps a key's slot when its value is replaced.
   #front = new Map<unknown, Item>();
   #back = new Map<unknown, Item>();
-  // The last array handed out, and what changed since. Updates that move nothing (the common
-  // case: cursors, presence, edits) patch a copy of it instead of walking both maps again.
+  // The last array handed out, and the edits since. A few edits (one event, as a store that
+  // notifies per event sees) patch a copy of it: a native copy and splice instead of walking both
+  // maps. Undefined edits: too many, or a reset; the next array is rebuilt from the maps.
   #lastArray: Item[] | undefined;
+  #edits: Edit<Item>[] | undefined;
+  #moves = 0;
+  #updatesSinceMove = 0;
+  // Key → index in the last array, while no insertion or removal has shifted it.
   #positions: Map<unknown, number> | undefined;
-  readonly #updated = new Map<unknown, Item>();
-  #structureChanged = true;
 
   constructor(readonly keyField: string) {}
 
@@ -48,20 +60,16 @@ export class KeyedCollection<Item = unknown> {
   upsert(item: Item, prepend = false): boolean {
     const key = this.keyOf(item);
     if (key === undefined) return false;
-    if (this.#front.has(key)) this.#front.set(key, item);
-    else if (this.#back.has(key)) this.#back.set(key, item);
-    else {
-      (prepend ? this.#front : this.#back).set(key, item);
-      this.#structureChanged = true;
-      return true;
-    }
-    if (!this.#structureChanged) this.#updated.set(key, item);
+    const map = this.#front.has(key) ? this.#front : this.#back.has(key) ? this.#back : undefined;
+    this.#note(map?.get(key), item, prepend);
+    (map ?? (prepend ? this.#front : this.#back)).set(key, item);
     return true;
   }
 
   remove(key: unknown): boolean {
+    const item = this.get(key);
     const removed = this.#front.delete(key) || this.#back.delete(key);
-    if (removed) this.#structureChanged = true;
+    if (removed) this.#note(item, undefined);
     return removed;
   }
 
@@ -69,8 +77,8 @@ export class KeyedCollection<Item = unknown> {
   reset(items: readonly Item[]): void {
     this.#front = new Map();
     this.#back = new Map();
-    this.#structureChanged = true;
     this.append(items);
+    this.#edits = undefined;
   }
 
   /** Adds `items` after everything else (a next page); known keys are updated in place. */
@@ -80,13 +88,48 @@ export class KeyedCollection<Item = unknown> {
 
   /** The items in order: a new array when anything changed since the last call, else the same one. */
   toArray(): Item[] {
-    if (this.#structureChanged || !this.#lastArray) return this.#rebuild();
-    if (this.#updated.size === 0) return this.#lastArray;
-    this.#positions ??= new Map(this.#lastArray.map((item, index) => [this.keyOf(item), index]));
-    const next = this.#lastArray.slice();
-    for (const [key, item] of this.#updated) next[this.#positions.get(key)!] = item;
-    this.#updated.clear();
+    const edits = this.#edits;
+    if (!edits || !this.#lastArray) return this.#rebuild();
+    if (edits.length === 0) return this.#lastArray;
+    // Insertions and removals make fresh arrays with native copies (`concat`, `slice`): writing
+    // into an array after copying it, or growing it, costs more than copying around a hole.
+    let next = this.#lastArray;
+    let copied = false;
+    // A run of updates with nothing moving: one index of the array beats a scan per update.
+    let positions = (this.#positions ??= this.#updatesSinceMove > 16 ? new Map(next.map((item, i) => [this.keyOf(item), i])) : undefined);
+    for (const [at, item, front] of edits) {
+      if (at === undefined) {
+        positions?.set(this.keyOf(item), next.length);
+        if (front) positions = undefined;
+        next = front ? [item as Item].concat(next) : next.concat([item as Item]);
+      } else {
+        const index = positions?.get(this.keyOf(at)) ?? next.indexOf(at);
+        if (item === undefined) {
+          next = next.slice(0, index).concat(next.slice(index + 1));
+          positions = undefined;
+        } else {
+          if (!copied) next = next.slice();
+          next[index] = item;
+        }
+      }
+      copied = true;
+    }
+    this.#positions = positions;
+    this.#edits = [];
+    this.#moves = 0;
     return (this.#lastArray = next);
+  }
+
+  #note(at: Item | undefined, item: Item | undefined, front?: boolean): void {
+    const edits = this.#edits;
+    if (!edits) return;
+    if (at === undefined || item === undefined) {
+      this.#moves++;
+      this.#updatesSinceMove = 0;
+    } else this.#updatesSinceMove++;
+    // Past a handful of moves, or more edits than items (nobody is reading), rebuild instead.
+    if (this.#moves > MAX_MOVES || edits.length > this.size) this.#edits = undefined;
+    else edits.push([at, item, front]);
   }
 
   #rebuild(): Item[] {
@@ -95,9 +138,9 @@ export class KeyedCollection<Item = unknown> {
     const front = [...this.#front.values()];
     for (let j = front.length - 1; j >= 0; j--) result[i++] = front[j]!;
     for (const item of this.#back.values()) result[i++] = item;
-    this.#structureChanged = false;
+    this.#edits = [];
+    this.#moves = 0;
     this.#positions = undefined;
-    this.#updated.clear();
     return (this.#lastArray = result);
   }
 }
