@@ -184,7 +184,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
 
   return {
     epoch,
-    uwsNative: uwsIsNative,
+    uwsNative: uwsIsNative(),
     get connectionCount() {
       return sockets.size;
     },

@@ -11,12 +11,12 @@ afterEach(closeAll);
 
 describe('server lifecycle', () => {
   it('plugs into an existing uWS app next to its own routes', async () => {
-    const app = uws.App();
+    const app = uws().App();
     app.get('/health', (res) => void res.end('ok'));
     const hub = attach(app, { api: { twice: (_ctx: unknown, n: number) => n * 2 }, path: '/live', logger: quietLogger() });
     const listenSocket = await new Promise<unknown>((resolve) => app.listen('127.0.0.1', 0, resolve));
-    track({ close: () => uws.us_listen_socket_close(listenSocket as never) });
-    const port = uws.us_socket_local_port(listenSocket as never);
+    track({ close: () => uws().us_listen_socket_close(listenSocket as never) });
+    const port = uws().us_socket_local_port(listenSocket as never);
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('ok');
     const client = connectClient(`ws://127.0.0.1:${port}/live`);
     expect(await client.call('twice', 21)).toBe(42);

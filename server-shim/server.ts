@@ -2,7 +2,7 @@ import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { createHub, type LiveHub } from './hub';
 import type { HubOptions, ServerOptions } from './options';
 import { serveStatic } from './static-files';
-import { uws } from './uws';
+import { requireNativeUws, uws } from './uws';
 
 /** uWS's `LIBUS_LISTEN_EXCLUSIVE_PORT`: fail instead of sharing the port with another listener. */
 const LISTEN_EXCLUSIVE_PORT = 1;
@@ -53,7 +53,8 @@ export function attach<User = unknown>(app: TemplatedApp, options: HubOptions<Us
  * await server.listen(3000);
  */
 export function createServer<User = unknown>(options: ServerOptions<User> = {}): LiveServer {
-  const app = uws.App();
+  requireNativeUws(); // before anything runs on a fallback
+  const app = uws().App();
   const hub = createHub(app, options);
   if (options.static) serveStatic(app, options.static);
   let listenSocket: us_listen_socket | undefined;
@@ -101,14 +102,14 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
             );
           }
           listenSocket = socket;
-          port = uws.us_socket_local_port(socket);
+          port = uws().us_socket_local_port(socket);
           resolve(port);
         });
       });
     },
     async close(options = {}): Promise<void> {
       // No new connections while the running calls finish: clients find the next server instead.
-      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      if (listenSocket) uws().us_listen_socket_close(listenSocket);
       listenSocket = undefined;
       await hub.drain(options.drainTimeoutMs);
       hub.closeConnections();

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { requireNativeUws, uwsIsNative } from './uws';
 
 it('runs on the native uWebSockets.js binary, not its silent JavaScript fallback', () => {
-  expect(uwsIsNative, 'uWebSockets.js loaded its JS fallback: check the Node version (20) and platform').toBe(true);
+  expect(uwsIsNative(), 'uWebSockets.js loaded its JS fallback: check the Node version (20) and platform').toBe(true);
 });
 
 it('refuses to start on the JavaScript fallback, saying what this host is and what to install', () => {

@@ -1,0 +1,69 @@
+// Compiles consumers/types/*.ts as a user's project would, against the packed package: `npm pack`,
+// the tarball unpacked into a fresh project's node_modules/wirestore, strict, `skipLibCheck: false`,
+// once with `moduleResolution: bundler` and once with `node16` (package type module). The
+// package's dependencies and TypeScript come from this repository's node_modules (the same
+// versions a user's install resolves), linked rather than downloaded again.
+// The README's ```ts blocks are compiled too, each as a module of its own (named by a first line
+// such as `// server.ts`, so the client block's `import type { api } from './server'` resolves);
+// consumers/types/readme-ambient.d.ts declares what they leave out (a `db`, a `client`).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fixtures = join(root, 'consumers/types');
+const linked = ['nanostores', 'msgpackr', 'idb-keyval', 'uWebSockets.js', '@types/node', 'typescript'];
+const work = mkdtempSync(join(tmpdir(), 'wirestore-types-'));
+
+try {
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
+  let failed = false;
+  for (const resolution of ['bundler', 'node16']) {
+    const project = join(work, resolution);
+    mkdirSync(join(project, 'node_modules/wirestore'), { recursive: true });
+    execFileSync('tar', ['-xzf', join(work, tarball), '-C', join(project, 'node_modules/wirestore'), '--strip-components=1']);
+    for (const name of linked) {
+      mkdirSync(join(project, 'node_modules', name, '..'), { recursive: true });
+      symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
+    for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.ts'))) cpSync(join(fixtures, file), join(project, file));
+    const readmeFiles = resolution === 'bundler' ? writeReadmeBlocks(project) : [];
+    const tsconfig = JSON.parse(readFileSync(join(fixtures, `tsconfig.${resolution}.json`), 'utf8'));
+    tsconfig.files.push(...readmeFiles);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${resolution}`, private: true, type: 'module' }));
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+      console.log(`ok   packed types compile for a ${resolution} consumer`);
+    } catch (error) {
+      failed = true;
+      console.log(`FAIL packed types, ${resolution} consumer:\n${error.stdout}${error.stderr}`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+
+  /** Writes each ```ts block of the README as a module; returns the file names. */
+  function writeReadmeBlocks(project) {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    // Fenced blocks at any indent (inside a list item too), the indent taken off.
+    const blocks = [...readme.matchAll(/^( *)```ts\n([\s\S]*?)^\1```/gm)].map(([, indent, code]) =>
+      code.replace(new RegExp(`^${indent}`, 'gm'), ''),
+    );
+    const files = ['readme-ambient.d.ts'];
+    blocks.forEach((code, index) => {
+      const named = /^\/\/ ([\w-]+)\.ts\n/.exec(code);
+      const file = named ? `${named[1]}.ts` : `readme-${index + 1}.ts`;
+      writeFileSync(join(project, file), `${code}\nexport {};\n`);
+      files.push(file);
+    });
+    console.log(`     README: ${blocks.length} TypeScript blocks`);
+    return files;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
