@@ -16,8 +16,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** Too many calls on this connection; `details.retryAfterMs` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
-  /** The subscription was refused by the access hook, or the topic is reserved. */
+  /** The subscription was refused by the access hook, or the topic is reserved; thrown by `authenticate`: close 4403. */
   FORBIDDEN: 'FORBIDDEN',
+  /** Thrown by `authenticate` to refuse with a reason: close 4401 (returning false does too, reason `unauthorized`). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
   /** Client side: no reply within the call's timeout. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the socket dropped while the call was in flight; it may or may not have run. */

@@ -50,13 +50,17 @@ export class Calls {
     if (typeof path !== 'string' || path.length === 0) {
       return Promise.reject(new TypeError(`call path must be a non-empty string, got ${typeof path}`));
     }
+    try {
+      this.link.start(); // throws on misuse (no WebSocket, no URL): the call rejects with the fix
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const queue = this.detour?.current();
     if (this.detour && !queue) return this.detour.ready.then(() => this.call(options, path, args));
     const key = options.idempotent === false ? undefined : (options.idempotencyKey ?? newIdempotencyKey());
     // Every call is sent: two calls are two user actions, even when identical. A repeat of one
     // action (a retry, a replayed queue entry) carries the same key, and the server answers it once.
     if (queue && key !== undefined && (state !== 'open' || queue.busy)) {
-      this.link.start();
       return queue.enqueue(path, args, key) as Promise<never>;
     }
     return this.send(path, args, options.timeoutMs ?? this.timeoutMs, key) as Promise<never>;

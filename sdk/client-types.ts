@@ -13,8 +13,12 @@ import type { EventListener, SubscribeOptions } from './topic-listeners';
 
 /** Options of {@link createClient}. Every field is optional. */
 export interface ClientOptions extends ConnectionHooks {
-  /** WebSocket URL. Default: `/ws` on the page's origin (`wss:` on https pages). Required outside a browser. */
-  url?: string;
+  /**
+   * WebSocket URL. Default: `/ws` on the page's origin (`wss:` on https pages). Required outside a
+   * browser. A function (may be async) is called before every attempt: put a fresh token in it.
+   * @example url: async () => `wss://api.example/ws?token=${await getToken()}`
+   */
+  url?: string | (() => string | Promise<string>);
   /** Wire codec. Default `'json'`. */
   codec?: CodecChoice;
   /** WebSocket implementation. Default: the global one. */
@@ -106,13 +110,18 @@ export interface Client<Api = unknown> {
    * @example const lastPing = client.on('system', 'ping')
    */
   on(topic: string, event?: string): ReadableAtom<EventEnvelope | undefined>;
-  /** Who is on `topic` (a presence topic on the server): one entry per user, `{ key, ...public fields }`. */
+  /**
+   * Who is on `topic` (a presence topic on the server): one entry per user, `{ key, ...public
+   * fields }`. While the store is in use this client is on the topic too (it joins it).
+   */
   presence(topic: string): StreamStore<Array<Record<string, unknown> & { key: string }>>;
-  /** The cursors on `topic`: `{ key, ...data }` per user, updated at most once per throttle interval. */
+  /** The cursors on `topic`: `{ key, ...data }` per user, updated at most once per throttle interval. Joins `topic` while in use. */
   cursors(topic: string): StreamStore<Array<Record<string, unknown> & { key: string }>>;
   /**
-   * Moves this user's cursor on `topic`. Latest value wins: one move in flight, newer ones
-   * replace the waiting one, and they are spaced out while the server reports pressure.
+   * Moves this user's cursor on `topic`, which this client must be on (`presence(topic)` or
+   * `cursors(topic)` in use, or a subscription; otherwise the console says so, once). Latest value
+   * wins: one move in flight, newer ones replace the waiting one, and they are spaced out while
+   * the server reports pressure.
    */
   moveCursor(topic: string, data: Record<string, unknown>): void;
   /** Publishes to a topic directly, where the server's `canPublish` allows it. Fire and forget. */

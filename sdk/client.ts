@@ -15,7 +15,7 @@ import { Connection } from './connection';
 import { routeFrame } from './frame-router';
 import { LatestSender } from './latest-sender';
 import { OfflineLink } from './offline-link';
-import { defaultSocketUrl, storageNamespace } from './page-origin';
+import { storageNamespace } from './page-origin';
 import { safeInvoke } from './safe-invoke';
 import { StreamCache, type StreamOptions } from './stream-cache';
 import { indexedDbStorage } from './stream-persistence';
@@ -38,7 +38,7 @@ const DEFAULTS = { heartbeatTimeoutMs: 10_000, callTimeoutMs: 30_000, streamKeep
  */
 export function createClient<Api = unknown>(options: ClientOptions = {}): Client<Api> {
   const settings = { ...DEFAULTS, ...options };
-  const namespace = () => storageNamespace(options.url);
+  const namespace = () => storageNamespace(typeof options.url === 'string' ? options.url : undefined);
   const subscriptions = new Subscriptions();
   const signalListeners = new Set<(signal: SignalFrame) => void>();
   const $pressure = atom<PressureState>({ active: false, reason: 'NONE' });
@@ -46,7 +46,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const latest = new LatestSender(() => $pressure.get().active);
 
   const connection: Connection = new Connection({
-    url: () => options.url ?? defaultSocketUrl(),
+    url: options.url,
     loadCodec: codecLoader(options.codec),
     WebSocket: options.WebSocket,
     backoff: options.reconnect ?? {},
@@ -96,8 +96,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
 
   const wire: WireHost = {
     subscribe(subscriber) {
+      connection.start(); // first: it throws on misuse, before anything is recorded
       const ref = subscriptions.add(subscriber);
-      connection.start();
       connection.send(subscriptions.frame(ref)!);
       return ref;
     },
@@ -118,6 +118,16 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     namespace,
     settings.streamKeepMs,
   );
+
+  // A presence or cursors store joins its topic while in use: watching who is there is being there.
+  const joined = new WeakSet<object>();
+  const cursorWarnings = new Set<string>();
+  const joining = (path: string, topic: string) => {
+    const store = streams.get(path, [topic], {});
+    if (!joined.has(store)) onMount(store, () => client.subscribe(topic, () => {}));
+    joined.add(store);
+    return store as never;
+  };
 
   const client: Client<Api> = {
     status: connection.status,
@@ -144,10 +154,16 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       );
       return $latest;
     },
-    presence: (topic) => streams.get(PRESENCE_STREAM, [topic], {}) as never,
-    cursors: (topic) => streams.get(CURSORS_STREAM, [topic], {}) as never,
+    presence: (topic) => joining(PRESENCE_STREAM, topic),
+    cursors: (topic) => joining(CURSORS_STREAM, topic),
     moveCursor(topic, data) {
-      latest.send(`cursor\u0000${topic}`, () => calls.call({ idempotent: false }, CURSOR_MOVE_PATH, [topic, data]));
+      latest.send(`cursor\u0000${topic}`, () =>
+        calls.call({ idempotent: false }, CURSOR_MOVE_PATH, [topic, data]).catch((error: Error) => {
+          // Said once per topic (moves come many a second); the next move is tried all the same.
+          if (!cursorWarnings.has(topic)) console.warn('[wirestore] moveCursor:', error.message);
+          cursorWarnings.add(topic);
+        }),
+      );
     },
     publish(topic, event, data) {
       connection.start();

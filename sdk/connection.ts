@@ -5,6 +5,7 @@ import type { ClientFrame, HelloFrame, ServerFrame } from '../protocol/frames';
 import { readServerFrame } from '../protocol/server-frame-guard';
 import { reconnectDelay, type BackoffOptions } from './backoff';
 import { clientInstanceId } from './idempotency-key';
+import { defaultSocketUrl } from './page-origin';
 import { safeInvoke } from './safe-invoke';
 import type { ConnectionStatus } from './status';
 
@@ -23,7 +24,8 @@ export interface ConnectionHooks {
 
 /** @internal */
 export interface ConnectionConfig {
-  url: () => string;
+  /** A function is called before every attempt; undefined: the page's origin (checked at start). */
+  url: string | (() => string | Promise<string>) | undefined;
   loadCodec: () => Codec | Promise<Codec>;
   WebSocket: WebSocketConstructor | undefined;
   backoff: BackoffOptions;
@@ -63,9 +65,18 @@ export class Connection {
     this.status = this.#$status;
   }
 
-  /** Opens the connection if nothing has yet. Idempotent. */
+  /** Opens the connection if nothing has yet, or again after a terminal close (new credentials). Idempotent. */
   start(): void {
-    if (this.#$status.get().state !== 'idle') return;
+    const state = this.#$status.get().state;
+    if (state !== 'idle' && state !== 'terminal') return;
+    // Misuse throws here, at the first use that needs the network, with the fix: never a retry loop.
+    if (!this.#WebSocket()) {
+      throw new TypeError(
+        'wirestore: no WebSocket implementation here: pass createClient({ WebSocket }) from the "ws" package (Node < 22)',
+      );
+    }
+    if (this.config.url === undefined) defaultSocketUrl();
+    this.#attempt = 0;
     this.#$status.set({ state: 'connecting' });
     this.#detachBrowserEvents = this.#watchBrowser();
     void this.#openSocket();
@@ -94,6 +105,10 @@ export class Connection {
     this.#handleClose(CloseCode.NORMAL, 'client closed');
   }
 
+  #WebSocket(): WebSocketConstructor | undefined {
+    return this.config.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+  }
+
   get #stopped(): boolean {
     const state = this.#$status.get().state;
     return state === 'closed' || state === 'terminal';
@@ -106,11 +121,11 @@ export class Connection {
       codec = this.#codec ?? (await this.config.loadCodec());
       this.#codec = codec;
       if (this.#stopped) return;
-      const WebSocketImpl = this.config.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
-      if (!WebSocketImpl) {
-        throw new Error('no WebSocket implementation: pass { WebSocket } (e.g. from the "ws" package) in Node < 22');
-      }
-      socket = new WebSocketImpl(this.config.url(), subprotocolFor(codec.name));
+      const WebSocketImpl = this.#WebSocket()!;
+      const { url: option } = this.config;
+      const url = typeof option === 'function' ? await option() : (option ?? defaultSocketUrl());
+      if (this.#stopped || this.#socket) return;
+      socket = new WebSocketImpl(url, subprotocolFor(codec.name));
     } catch (error) {
       console.error('[wirestore] could not open a socket:', error);
       this.#handleClose(CloseCode.ABNORMAL, String(error));

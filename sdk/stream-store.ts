@@ -251,7 +251,13 @@ export class StreamController<Value> implements WireSubscriber {
   async #start(): Promise<void> {
     if (this.host.storage && !this.#restored) this.#restored = this.#restore(this.host.storage);
     await this.#restored;
-    if (this.#ref === undefined && this.#mounted) this.#ref = this.host.subscribe(this);
+    if (this.#ref !== undefined || !this.#mounted) return;
+    try {
+      this.#ref = this.host.subscribe(this);
+    } catch (error) {
+      // Misuse (no WebSocket, no URL): the store says what to fix instead of loading forever.
+      this.onDenied({ error: { code: 'INVALID_REQUEST' satisfies WirestoreErrorCode, message: (error as Error).message } } as DeniedFrame);
+    }
   }
 
   #stop(): void {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { msgpackCodec } from '../protocol/msgpack-codec';
 import type { Context } from './context';
+import { LiveError } from './live-error';
 import { closeAll, connectClient, rawSocket, startServer, waitFor } from './test-support/harness';
 
 afterEach(closeAll);
@@ -200,15 +201,60 @@ describe('batches', () => {
 });
 
 describe('auth and terminal closes', () => {
-  it('answers HTTP 401 when authenticate refuses, sync or async', async () => {
-    for (const authenticate of [() => false, async () => null]) {
+  it('closes a refused socket with 4401 or 4403 and the reason, sync or async, which a browser can read', async () => {
+    const cases = [
+      { authenticate: () => false, code: 4401, reason: 'unauthorized' },
+      { authenticate: async () => null, code: 4401, reason: 'unauthorized' },
+      {
+        authenticate: () => {
+          throw new LiveError('FORBIDDEN', 'banned until Friday');
+        },
+        code: 4403,
+        reason: 'banned until Friday',
+      },
+      { authenticate: () => Promise.reject(new LiveError('UNAUTHORIZED', 'token expired')), code: 4401, reason: 'token expired' },
+      { authenticate: () => Promise.reject(new LiveError('FORBIDDEN', 'é'.repeat(100))), code: 4403, reason: 'é'.repeat(61) },
+    ];
+    for (const { authenticate, code, reason } of cases) {
       const server = await startServer({ api, authenticate });
       const socket = new WebSocket(server.url, 'wirestore.v1.json');
-      const status = await new Promise<number>((resolve) =>
-        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
-      );
-      expect(status).toBe(401);
+      expect(await closeOf(socket)).toEqual({ code, reason });
+      expect(server.connectionCount).toBe(0);
     }
+  });
+
+  it('answers HTTP 500 when authenticate throws something else, which clients retry', async () => {
+    const server = await startServer({
+      api,
+      authenticate: () => {
+        throw new Error('database down');
+      },
+      logger: { ...console, error: () => {} },
+    });
+    const socket = new WebSocket(server.url, 'wirestore.v1.json');
+    const status = await new Promise<number>((resolve) => socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(500);
+  });
+
+  it("a refused client is terminal at once with the server's reason, rejects its calls, and can connect again later", async () => {
+    let token = 'expired';
+    const server = await startServer({
+      api,
+      authenticate: (request) => {
+        if (new URLSearchParams(request.query).get('token') !== 'good') throw new LiveError('UNAUTHORIZED', 'token expired');
+        return { id: 1 };
+      },
+    });
+    const client = connectClient(() => Promise.resolve(`${server.url}?token=${token}`), { callTimeoutMs: 60_000 });
+    await expect(client.call('echo', 1)).rejects.toMatchObject({
+      code: 'TERMINATED',
+      details: { closeCode: 4401, reason: 'token expired' },
+    });
+    expect(client.status.get()).toEqual({ state: 'terminal', code: 4401, reason: 'token expired' });
+    token = 'good'; // the url function runs before every attempt
+    client.connect();
+    await waitFor(() => client.status.get().state === 'open');
+    expect(await client.call('echo', 2)).toBe(2);
   });
 
   it('gives authenticate the headers and query, and the handler the user it returned', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { CURSOR_MOVE_PATH } from '../protocol/frames';
 import { jsonCodec } from '../protocol/json-codec';
 import { TcpProxy } from '../test-support/tcp-proxy';
 import type { Context } from './context';
@@ -181,39 +182,69 @@ describe('presence and cursors', () => {
   it('lists each user once however many tabs, and removes them after the last tab closes', async () => {
     const server = await presenceServer();
     const watcher = connectClient(`${server.url}?user=w&name=Watcher`);
-    const members = watcher.presence('room:1');
+    const members = watcher.presence('room:1'); // watching joins: the watcher is listed too
     track({ close: members.subscribe(() => {}) });
+    const ada = () => members.get()?.filter((member) => member.name === 'Ada') ?? [];
+    await waitFor(() => members.get()?.length === 1);
     const adaTabs = [connectClient(`${server.url}?user=ada&name=Ada`), connectClient(`${server.url}?user=ada&name=Ada`)];
     let joined = 0;
     for (const tab of adaTabs) tab.subscribe('room:1', () => {}, { onSubscribed: () => joined++ });
-    await waitFor(() => joined === 2 && members.get()?.length === 1); // both tabs in, one entry
+    await waitFor(() => joined === 2 && members.get()?.length === 2); // both tabs in, one entry
     // The key is opaque: it tells nothing of the user's id (which apps often build from emails or IPs).
-    expect(members.get()).toEqual([{ name: 'Ada', key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }]);
+    expect(ada()).toEqual([{ name: 'Ada', key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }]);
     expect(JSON.stringify(members.get())).not.toContain('ada');
     adaTabs[0]!.close();
     await waitFor(() => server.connectionCount === 2); // the shim saw that tab go
     // A negative check: twice the leave grace passes, and the user is still listed.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(members.get()).toHaveLength(1); // one tab left
+    expect(ada()).toHaveLength(1); // one tab left
     adaTabs[1]!.close();
-    await waitFor(() => members.get()?.length === 0);
+    await waitFor(() => ada().length === 0);
+    expect(members.get()).toEqual([{ name: 'Watcher', key: expect.any(String) }]);
   });
 
   it('does not flicker when a user reloads within the grace period', async () => {
     const server = await presenceServer();
     const watcher = connectClient(`${server.url}?user=w`);
     const members = watcher.presence('room:2');
-    const seenLengths: number[] = [];
-    track({ close: members.subscribe((value) => value && seenLengths.push(value.length)) });
+    const bobs = (value: ReadonlyArray<Record<string, unknown>> | undefined = members.get()) =>
+      value?.filter((member) => member.name === 'Bob').length ?? 0;
+    const seenBobs: number[] = [];
+    track({ close: members.subscribe((value) => value && seenBobs.push(bobs(value))) });
     const first = connectClient(`${server.url}?user=bob&name=Bob`);
     first.subscribe('room:2', () => {});
-    await waitFor(() => members.get()?.length === 1);
+    await waitFor(() => bobs() === 1);
     first.close();
     const reloaded = connectClient(`${server.url}?user=bob&name=Bob`);
     reloaded.subscribe('room:2', () => {});
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(members.get()).toHaveLength(1);
-    expect(seenLengths.filter((length, i) => i > 0 && length === 0)).toEqual([]);
+    expect(bobs()).toBe(1);
+    expect(seenBobs.slice(seenBobs.indexOf(1))).not.toContain(0); // once listed, never gone
+  });
+
+  it('a presence store joins its topic, and a cursor move by a client not on the topic is refused with why', async () => {
+    const server = await presenceServer();
+    const alone = connectClient(`${server.url}?user=solo&name=Solo`);
+    const members = alone.presence('room:4');
+    track({ close: members.subscribe(() => {}) });
+    await waitFor(() => members.get()?.length === 1);
+    expect(members.get()).toEqual([{ name: 'Solo', key: expect.any(String) }]);
+    const outsider = connectClient(`${server.url}?user=out`);
+    await expect(outsider.call(CURSOR_MOVE_PATH, 'room:4', { x: 1 })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/not on "room:4": join it first/),
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 5; i++) outsider.moveCursor('room:4', { x: i });
+      await waitFor(() => warn.mock.calls.length > 0);
+      expect(warn).toHaveBeenCalledWith('[wirestore] moveCursor:', expect.stringMatching(/not on "room:4"/));
+      outsider.moveCursor('room:4', { x: 9 });
+      await expect(outsider.call('touch')).resolves.toBeNull();
+      expect(warn).toHaveBeenCalledTimes(1); // said once per topic
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('shares cursors, latest value winning, and removes a cursor when its user leaves', async () => {

@@ -26,7 +26,12 @@ export interface HubOptions<User = unknown> {
   path?: string;
   /**
    * Decides at upgrade who connects: return the user data (any truthy value) to accept, or
-   * `false`/`null`/`undefined` to answer HTTP 401. May be async.
+   * `false`/`null`/`undefined` to refuse. May be async. A refused client gets its socket closed at
+   * once with 4401 `unauthorized` (browsers cannot read an HTTP status of a failed upgrade, and
+   * would see only a 1006 to retry forever); throw `new LiveError('FORBIDDEN', reason)` for 4403, or
+   * `new LiveError('UNAUTHORIZED', reason)` for 4401 with your reason. Either is terminal for the
+   * client: its pending calls reject and `client.status` says `terminal` with the code and reason.
+   * Any other throw answers HTTP 500 (logged), which clients retry.
    */
   authenticate?: (request: UpgradeRequest) => User | false | null | undefined | Promise<User | false | null | undefined>;
   /**

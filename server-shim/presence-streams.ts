@@ -79,16 +79,15 @@ export function wirePresence<User>(
     const ws = deps.socketOf(context.connectionId);
     if (!ws) return null;
     if (!deps.limits.admit(ws, 'cursors')) throw new LiveError(ErrorCode.RATE_LIMITED, 'too many cursor moves');
-    // Only members of a topic may move a cursor on it.
-    if (
-      typeof topic === 'string' &&
-      ws.getUserData().topics.has(topic) &&
-      typeof data === 'object' &&
-      data !== null &&
-      !Array.isArray(data)
-    ) {
-      moveCursor(context, topic, data as Record<string, unknown>);
+    if (typeof topic !== 'string' || typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new LiveError(ErrorCode.INVALID_REQUEST, 'moveCursor(topic, data): topic must be a string and data an object');
     }
+    if (!tracker.tracks(topic)) throw new LiveError(ErrorCode.INVALID_REQUEST, `presence is off for "${topic}" (see presence.topics)`);
+    // Only members of a topic may move a cursor on it.
+    if (!ws.getUserData().topics.has(topic)) {
+      throw new LiveError(ErrorCode.FORBIDDEN, `not on "${topic}": join it first (client.presence or client.cursors joins it)`);
+    }
+    moveCursor(context, topic, data as Record<string, unknown>);
     return null;
   });
   return { tracker, moveCursor };

@@ -47,6 +47,11 @@ export function socketBehavior<User>(deps: SocketBehaviorDeps<User>): WebSocketB
     upgrade: (res, req, context) => handleUpgrade<User>(deps.upgrade, res, req, context),
     open(ws) {
       const data = ws.getUserData();
+      if (data.refused) {
+        data.closed = true; // never registered: nothing to clean up, nothing to send
+        ws.end(data.refused.code, data.refused.reason);
+        return;
+      }
       stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
       const { epoch, limits } = deps;
@@ -73,6 +78,7 @@ export function socketBehavior<User>(deps: SocketBehaviorDeps<User>): WebSocketB
     },
     close(ws) {
       const data = ws.getUserData();
+      if (data.refused) return;
       data.closed = true;
       sockets.delete(data.connectionId);
       deps.topics.leaveAll(ws);

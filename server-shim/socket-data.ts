@@ -32,6 +32,8 @@ export interface SocketData {
   hub: HubLink;
   /** Token buckets per kind of action, made on first use (undefined: none made yet). */
   limits?: ActionLimits;
+  /** `authenticate` refused: the socket is closed with this as soon as it opens. */
+  refused?: { code: number; reason: string };
 }
 
 /**

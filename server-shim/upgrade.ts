@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import { codecNameFromSubprotocol, subprotocolFor, type Codec } from '../protocol/codec';
+import { CloseCode } from '../protocol/close-codes';
+import { LiveError } from './live-error';
 import type { Logger, UpgradeRequest } from './options';
 
 /** Picks the first offered `wirestore.v1.*` subprotocol with a known codec; JSON when none is offered. */
@@ -45,6 +47,26 @@ export function originPolicy(
     const host = hostOfOrigin(origin);
     return host !== undefined && host.toLowerCase() === (request.headers.host ?? '').toLowerCase();
   };
+}
+
+/** Why `authenticate` refused, as the close code and reason the client gets. */
+export interface SocketRefusal {
+  code: number;
+  reason: string;
+}
+
+/** A `LiveError('UNAUTHORIZED' | 'FORBIDDEN', reason)` thrown by `authenticate`, as a refusal. */
+function refusalOf(error: unknown): SocketRefusal | undefined {
+  if (!(error instanceof LiveError)) return undefined;
+  const code = error.code === 'FORBIDDEN' ? CloseCode.FORBIDDEN : error.code === 'UNAUTHORIZED' ? CloseCode.UNAUTHORIZED : undefined;
+  // A close reason holds at most 123 bytes of UTF-8.
+  return code === undefined ? undefined : { code, reason: truncateUtf8(error.message, 123) };
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= maxBytes) return text;
+  return new TextDecoder().decode(bytes.slice(0, maxBytes)).replace(/\uFFFD$/, '');
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -93,8 +115,8 @@ function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, w
 
 /**
  * The uWS `upgrade` handler: checks the rate and the origin, negotiates the codec, runs
- * `authenticate`, answers 429/403/400/401/500 or
- * upgrades. Everything needed is copied out of `req` first: uWS invalidates it when this function
+ * `authenticate`, answers 429/403/400/500, or upgrades (a refused client's socket is then closed
+ * with 4401/4403). Everything needed is copied out of `req` first: uWS invalidates it when this function
  * returns, and `res` must not be touched after the client aborts.
  */
 export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
@@ -122,18 +144,20 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
   res.onAborted(() => {
     aborted = true;
   });
-  const finish = (user: User | false | null | undefined) => {
+  // A refusal upgrades, then closes with 4401/4403 and the reason (socket-behavior's `open`):
+  // the only way a browser learns why, and that it should not retry.
+  const upgrade = (user: User | undefined, refused?: SocketRefusal) => {
     if (aborted) return;
     res.cork(() => {
-      if (deps.authenticate && !user) {
-        res.writeStatus('401 Unauthorized').end('unauthorized');
-        return;
-      }
-      const data = deps.accept(user || undefined, negotiated.codec);
-      res.upgrade(data, secKey, negotiated.protocol, secExtensions, context);
+      const data = deps.accept(user, negotiated.codec);
+      res.upgrade(refused ? { ...data, refused } : data, secKey, negotiated.protocol, secExtensions, context);
     });
   };
+  const finish = (user: User | false | null | undefined) =>
+    deps.authenticate && !user ? upgrade(undefined, { code: CloseCode.UNAUTHORIZED, reason: 'unauthorized' }) : upgrade(user || undefined);
   const fail = (error: unknown) => {
+    const refused = refusalOf(error);
+    if (refused) return upgrade(undefined, refused);
     deps.logger.error('[wirestore] authenticate threw; answering 500:', error);
     if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end('authentication failed'));
   };

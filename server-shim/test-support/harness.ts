@@ -16,7 +16,7 @@ export async function startServer<User>(options: ServerOptions<User> = {}, port 
 }
 
 /** A wirestore client using the `ws` package, with fast reconnects. */
-export function connectClient<Api = unknown>(url: string, options: ClientOptions = {}): Client<Api> {
+export function connectClient<Api = unknown>(url: ClientOptions['url'], options: ClientOptions = {}): Client<Api> {
   const client = createClient<Api>({
     url,
     WebSocket: WebSocket as unknown as ClientOptions['WebSocket'],
