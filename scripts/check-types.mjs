@@ -15,6 +15,19 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'consumers/types');
 const linked = ['nanostores', 'msgpackr', 'idb-keyval', 'uWebSockets.js', '@types/node', 'typescript'];
+// What the README's framework blocks import, as an app using them would have installed.
+const linkedForReadme = [
+  'react',
+  '@types/react',
+  '@nanostores/react',
+  'vue',
+  '@nanostores/vue',
+  '@vue/runtime-core',
+  '@vue/runtime-dom',
+  '@vue/reactivity',
+  '@vue/shared',
+  'csstype',
+];
 const work = mkdtempSync(join(tmpdir(), 'wirestore-types-'));
 
 try {
@@ -23,26 +36,28 @@ try {
     .split('\n')
     .pop();
   let failed = false;
-  for (const resolution of ['bundler', 'node16']) {
+  // `readme` compiles the README's blocks; it skips lib checks only because @nanostores/vue's own
+  // declarations fail them (wirestore's are checked by the other two with skipLibCheck false).
+  for (const resolution of ['bundler', 'node16', 'readme']) {
     const project = join(work, resolution);
     mkdirSync(join(project, 'node_modules/wirestore'), { recursive: true });
     execFileSync('tar', ['-xzf', join(work, tarball), '-C', join(project, 'node_modules/wirestore'), '--strip-components=1']);
-    for (const name of linked) {
+    for (const name of resolution === 'readme' ? [...linked, ...linkedForReadme] : linked) {
       mkdirSync(join(project, 'node_modules', name, '..'), { recursive: true });
       symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name), 'dir');
     }
     for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.ts'))) cpSync(join(fixtures, file), join(project, file));
-    const readmeFiles = resolution === 'bundler' ? writeReadmeBlocks(project) : [];
+    const readmeFiles = resolution === 'readme' ? writeReadmeBlocks(project) : [];
     const tsconfig = JSON.parse(readFileSync(join(fixtures, `tsconfig.${resolution}.json`), 'utf8'));
     tsconfig.files.push(...readmeFiles);
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${resolution}`, private: true, type: 'module' }));
     try {
       execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
-      console.log(`ok   packed types compile for a ${resolution} consumer`);
+      console.log(`ok   packed types compile for the ${resolution} consumer`);
     } catch (error) {
       failed = true;
-      console.log(`FAIL packed types, ${resolution} consumer:\n${error.stdout}${error.stderr}`);
+      console.log(`FAIL packed types, the ${resolution} consumer:\n${error.stdout}${error.stderr}`);
     }
   }
   if (failed) process.exitCode = 1;
@@ -51,17 +66,18 @@ try {
   function writeReadmeBlocks(project) {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     // Fenced blocks at any indent (inside a list item too), the indent taken off.
-    const blocks = [...readme.matchAll(/^( *)```ts\n([\s\S]*?)^\1```/gm)].map(([, indent, code]) =>
-      code.replace(new RegExp(`^${indent}`, 'gm'), ''),
-    );
+    const blocks = [...readme.matchAll(/^( *)```(tsx?)\n([\s\S]*?)^\1```/gm)].map(([, indent, language, code]) => ({
+      language,
+      code: code.replace(new RegExp(`^${indent}`, 'gm'), ''),
+    }));
     const files = ['readme-ambient.d.ts'];
-    blocks.forEach((code, index) => {
+    blocks.forEach(({ language, code }, index) => {
       const named = /^\/\/ ([\w-]+)\.ts\n/.exec(code);
-      const file = named ? `${named[1]}.ts` : `readme-${index + 1}.ts`;
+      const file = named ? `${named[1]}.ts` : `readme-${index + 1}.${language}`;
       writeFileSync(join(project, file), `${code}\nexport {};\n`);
       files.push(file);
     });
-    console.log(`     README: ${blocks.length} TypeScript blocks`);
+    console.log(`     README: ${blocks.length} TypeScript blocks (ts and tsx)`);
     return files;
   }
 } finally {

@@ -1,0 +1,51 @@
+import { expect, test, type Page } from '@playwright/test';
+import { frameworkApi } from './apps/shared/api';
+import { ShimUnderTest } from './support/shim';
+
+// React (@nanostores/react, StrictMode), Vue (@nanostores/vue) and Svelte 5 ($store) apps built
+// with Vite against the package (e2e/apps, built in the global setup), each in real Chromium: a
+// call, a live stream, and a reconnect after the shim restarts.
+
+let shimUnderTest: ShimUnderTest;
+let pageErrors: string[] = [];
+
+test.beforeEach(async () => {
+  pageErrors = [];
+  shimUnderTest = await new ShimUnderTest({ api: frameworkApi(), static: { '/apps/': 'e2e/apps/dist' } }).start();
+});
+
+test.afterEach(async () => {
+  await shimUnderTest.stop();
+  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+});
+
+async function open(page: Page, framework: string) {
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(shimUnderTest.pageUrl(`/apps/${framework}/index.html`));
+}
+
+const items = (page: Page) => page.locator('#todos li');
+
+for (const framework of ['react', 'vue', 'svelte']) {
+  test(`${framework}: a call, a live stream store, and a reconnect`, async ({ page }) => {
+    await open(page, framework);
+    await expect(page.locator('#state')).toHaveText('open');
+    await expect(page.locator('#greeting')).toHaveText(`hello, ${framework}`);
+    await expect(page.locator('#stream-status')).toHaveText('live');
+    await expect(items(page)).toHaveText(['first']);
+
+    await page.locator('#add').click(); // a call whose event comes back through the stream
+    await expect(items(page)).toHaveText(['first', `from ${framework}`]);
+    shimUnderTest.server.publish('todos', 'created', { id: 99, text: 'from the server' });
+    await expect(items(page)).toHaveText(['first', `from ${framework}`, 'from the server']);
+
+    // The shim restarts (a new epoch, the data as its loader returns it): the app reconnects,
+    // the store reloads in place, and live events flow again.
+    await shimUnderTest.restart();
+    await expect(page.locator('#state')).toHaveText('open');
+    await expect(page.locator('#stream-status')).toHaveText('live');
+    await expect(items(page)).toHaveText(['first', `from ${framework}`]);
+    shimUnderTest.server.publish('todos', 'created', { id: 100, text: 'after the restart' });
+    await expect(items(page)).toHaveText(['first', `from ${framework}`, 'after the restart']);
+  });
+}
