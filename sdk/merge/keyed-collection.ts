@@ -14,6 +14,9 @@ export function asKey(value: unknown): string | number | undefined {
  */
 type Edit<Item> = [at: Item | undefined, item: Item | undefined, front?: boolean];
 
+/** An array with ES2023's copying methods, which older browsers lack. */
+type ArrayCopies<Item> = Item[] & { with?(index: number, item: Item): Item[]; toSpliced?(start: number, count: number): Item[] };
+
 /** Insertions and removals patched into a copy of the last array before a rebuild is cheaper. */
 const MAX_MOVES = 8;
 
@@ -91,12 +94,13 @@ export class KeyedCollection<Item = unknown> {
     const edits = this.#edits;
     if (!edits || !this.#lastArray) return this.#rebuild();
     if (edits.length === 0) return this.#lastArray;
-    // Insertions and removals make fresh arrays with native copies (`concat`, `slice`): writing
-    // into an array after copying it, or growing it, costs more than copying around a hole.
-    let next = this.#lastArray;
+    // Each edit makes the next array in one native copy (ES2023's `with` and `toSpliced` where the
+    // browser has them): copying and then writing into the copy, or growing it, costs more.
+    let next = this.#lastArray as ArrayCopies<Item>;
     let copied = false;
     // A run of updates with nothing moving: one index of the array beats a scan per update.
-    let positions = (this.#positions ??= this.#updatesSinceMove > 16 ? new Map(next.map((item, i) => [this.keyOf(item), i])) : undefined);
+    let positions = (this.#positions ??=
+      this.#updatesSinceMove > 16 ? new Map(next.map((item, i) => [this.keyOf(item), i])) : undefined);
     for (const [at, item, front] of edits) {
       if (at === undefined) {
         positions?.set(this.keyOf(item), next.length);
@@ -105,12 +109,10 @@ export class KeyedCollection<Item = unknown> {
       } else {
         const index = positions?.get(this.keyOf(at)) ?? next.indexOf(at);
         if (item === undefined) {
-          next = next.slice(0, index).concat(next.slice(index + 1));
+          next = next.toSpliced ? next.toSpliced(index, 1) : next.slice(0, index).concat(next.slice(index + 1));
           positions = undefined;
-        } else {
-          if (!copied) next = next.slice();
-          next[index] = item;
-        }
+        } else if (copied) next[index] = item;
+        else next = next.with ? next.with(index, item) : Object.assign(next.slice(), { [index]: item });
       }
       copied = true;
     }
