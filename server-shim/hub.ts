@@ -167,6 +167,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
         authenticate: options.authenticate,
         admit: upgradesPerIp ? (ip) => upgradesPerIp.take(ip) : undefined,
         admitOrigin: originPolicy(options.allowedOrigins),
+        trustProxy: options.trustProxy === true,
         logger,
         accept: (user, codec): SocketData => newSocketData(hubLink, user, (++connectionCounter).toString(36), codec),
       },
@@ -196,6 +197,14 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       return { topics: topics.size, replayEvents: replay.size, replayBytes: replay.bytes, idempotencyScopes: idempotency.scopeCount };
     },
     onPressure: (listener) => sampler.onTransition(listener),
+    replaceApi(api) {
+      // In place: the dispatcher and the stream loader hold these maps. The shim's own entries
+      // (presence, cursors: `__` paths) stay.
+      const next = flattenApi(api);
+      for (const map of [handlers, streams]) for (const path of [...map.keys()]) if (!path.startsWith('__')) map.delete(path);
+      for (const [path, handler] of next.handlers) handlers.set(path, handler);
+      for (const [path, definition] of next.streams) streams.set(path, definition);
+    },
     publish,
     sendCoalesced(connectionId, message) {
       const ws = sockets.get(connectionId);

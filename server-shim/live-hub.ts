@@ -1,3 +1,4 @@
+import type { ApiObject } from './context';
 import type { MergeConfig, StreamPage } from '../protocol/frames';
 import type { PublishOptions } from './context';
 import type { PressureSnapshot } from './pressure';
@@ -30,6 +31,11 @@ export interface CoalescedMessage {
 
 /** The realtime side of a server: what `attach` returns and `createServer` builds on. */
 export interface LiveHub {
+  /**
+   * Swaps in a new API object: calls and stream loads from now on use it; connections, topics,
+   * positions and replay stay. For a dev server's hot reload (see `hotServer`).
+   */
+  replaceApi(api: ApiObject): void;
   /** Random id of this process start; clients compare it to tell a restarted server's seq apart. */
   readonly epoch: string;
   /** Whether uWS runs natively (false: its JS fallback, which start-up warns about). */

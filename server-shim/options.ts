@@ -22,6 +22,12 @@ export type Logger = Pick<Console, 'info' | 'warn' | 'error' | 'debug'>;
 export interface HubOptions<User = unknown> {
   /** RPC handlers: a plain object, nested objects giving paths like `todos/add`. */
   api?: ApiObject;
+  /**
+   * Behind `forwardUpgrades` (or another proxy on loopback): take the client's address from the
+   * last `X-Forwarded-For` entry for per-IP limits and `request.ip`. Only honoured when the peer
+   * is a loopback address. Default false.
+   */
+  trustProxy?: boolean;
   /** WebSocket route. Default `/ws`. */
   path?: string;
   /**

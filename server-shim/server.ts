@@ -84,6 +84,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     loadStream: hub.loadStream,
     closeConnections: hub.closeConnections,
     drain: hub.drain,
+    replaceApi: hub.replaceApi,
     app,
     get port() {
       return port;
@@ -111,6 +112,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
       // No new connections while the running calls finish: clients find the next server instead.
       if (listenSocket) uws().us_listen_socket_close(listenSocket);
       listenSocket = undefined;
+      port = undefined;
       await hub.drain(options.drainTimeoutMs);
       hub.closeConnections();
       // Let uWS run the close handlers of the sockets just ended before the caller moves on.

@@ -81,6 +81,8 @@ export interface UpgradeDeps<User> {
   admitOrigin: OriginCheck;
   /** Per-IP upgrade limit: false answers HTTP 429. */
   admit: ((ip: string) => boolean) | undefined;
+  /** Take the client's address from `X-Forwarded-For` when the peer is loopback (see `forwardUpgrades`). */
+  trustProxy: boolean;
   /** Builds the socket's user data once the upgrade is accepted. */
   accept(user: User | undefined, codec: Codec): object;
 }
@@ -94,7 +96,7 @@ const latin1 = new TextDecoder('latin1');
  * headers the origin check reads are copied, and the IP only when a per-IP limit needs it: every
  * upgrade's garbage grows the heap a little, and idle connections pay for it.
  */
-function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, withIp: boolean): UpgradeRequest {
+function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, withIp: boolean, trustProxy: boolean): UpgradeRequest {
   const headers: Record<string, string> = {};
   if (allHeaders) {
     req.forEach((name, value) => {
@@ -109,8 +111,20 @@ function readRequest(res: HttpResponse, req: HttpRequest, allHeaders: boolean, w
     url: allHeaders ? req.getUrl() : '',
     query: allHeaders ? (req.getQuery() ?? '') : '',
     headers,
-    ip: withIp ? latin1.decode(res.getRemoteAddressAsText()) : '',
+    ip: withIp ? clientAddress(latin1.decode(res.getRemoteAddressAsText()), trustProxy ? req.getHeader('x-forwarded-for') : '') : '',
   };
+}
+
+/** Loopback, as uWS writes it for IPv4 and IPv6 peers. */
+const LOOPBACK = /^(127\.|::1$|0000:0000:0000:0000:0000:0000:0000:0001$|::ffff:127\.|0000:0000:0000:0000:0000:ffff:7f)/i;
+
+/**
+ * The client's address: the peer's, or (behind a trusted forwarder on loopback) the last entry of
+ * `X-Forwarded-For`, the one that forwarder added; earlier entries are the client's to forge.
+ */
+function clientAddress(peer: string, forwardedFor: string): string {
+  if (!forwardedFor || !LOOPBACK.test(peer)) return peer;
+  return forwardedFor.slice(forwardedFor.lastIndexOf(',') + 1).trim() || peer;
 }
 
 /**
@@ -123,7 +137,13 @@ export function handleUpgrade<User>(deps: UpgradeDeps<User>, res: HttpResponse, 
   const secKey = req.getHeader('sec-websocket-key');
   const secProtocol = req.getHeader('sec-websocket-protocol');
   const secExtensions = req.getHeader('sec-websocket-extensions');
-  const request = readRequest(res, req, deps.authenticate !== undefined, deps.authenticate !== undefined || deps.admit !== undefined);
+  const request = readRequest(
+    res,
+    req,
+    deps.authenticate !== undefined,
+    deps.authenticate !== undefined || deps.admit !== undefined,
+    deps.trustProxy,
+  );
 
   if (deps.admit && !deps.admit(request.ip)) {
     res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', '1').end('too many connection attempts');
