@@ -9,6 +9,9 @@ import type { Topics } from './topics';
  * and returns its first page with the topic's position, from which a hydrated client resumes.
  * @internal
  */
+/** How long after an SSR load its topic's position stays resumable with nobody subscribed. */
+const SSR_RESUME_WINDOW_MS = 60_000;
+
 export async function loadStreamForSsr(
   streams: ReadonlyMap<string, StreamDefinition>,
   topics: Topics,
@@ -27,6 +30,9 @@ export async function loadStreamForSsr(
     const page = readPage(await definition.load(withCursor(ctx, undefined) as never, ...(args as never[])));
     return { ...page, topic, ...hold.position, merge: definition.merge };
   } finally {
-    hold.release();
+    // The page renders this data, then its browser subscribes with this position: keep the topic's
+    // state (its epoch) until then, or the browser would find a new epoch and load again. Bounded:
+    // the sweep frees it once this passes with nobody subscribed.
+    hold.release(SSR_RESUME_WINDOW_MS);
   }
 }

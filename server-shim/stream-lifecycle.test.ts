@@ -22,6 +22,21 @@ describe('stream stores before and after a connection: SSR, persistence, raw eve
     expect(todos.lastSync.get()).toBe('recovered');
   });
 
+  it('resumes after SSR on a quiet topic too: the load keeps the position resumable for the page to subscribe', async () => {
+    const { api } = todoApp();
+    const server = await startServer({ api });
+    // Nothing published, nobody subscribed: without the hold the topic's state would be freed
+    // as the load ends, and the browser would find a new epoch and load everything again.
+    const loaded = await server.loadStream('todos/list', { user: undefined });
+    expect(server.memory.topics).toBe(1);
+    const client = connectClient(server.url);
+    const todos = client.stream<Todo[]>('todos/list');
+    todos.hydrate(loaded as never);
+    track({ close: todos.subscribe(() => {}) });
+    await waitFor(() => todos.status.get() === 'live');
+    expect(todos.lastSync.get()).toBe('recovered');
+  });
+
   it('with persist, a new client shows the stored data before its socket opens, then resumes', async () => {
     const { api, truth, addOnServer } = todoApp();
     const server = await startServer({ api });

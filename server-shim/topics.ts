@@ -32,6 +32,8 @@ interface TopicState {
   total: number;
   /** Stream loads in progress: their position must stay valid until they join. */
   loading: number;
+  /** Kept at least until then (ms since epoch): an SSR load's page resumes from its position. */
+  keepUntil: number;
 }
 
 /** Per-topic sequence numbers and epochs, encode-once publishing, and who is subscribed. @internal */
@@ -160,7 +162,9 @@ export class Topics {
 
   private freeIfUnused(topic: string): void {
     const state = this.topics.get(topic);
-    if (state && state.total === 0 && state.loading === 0 && !this.replay.holds(topic)) this.topics.delete(topic);
+    if (state && state.total === 0 && state.loading === 0 && state.keepUntil <= Date.now() && !this.replay.holds(topic)) {
+      this.topics.delete(topic);
+    }
   }
 
   /**
@@ -168,16 +172,18 @@ export class Topics {
    * topic must not see its starting position freed and begun again under a new epoch.
    * Returns the position at the start and the function that ends the hold.
    */
-  holdForLoad(topic: string): { position: { epoch: string; seq: number }; release: () => void } {
+  holdForLoad(topic: string): { position: { epoch: string; seq: number }; release: (keepMs?: number) => void } {
     const state = this.stateOf(topic);
     state.loading++;
     let released = false;
     return {
       position: { epoch: state.epoch, seq: state.seq },
-      release: () => {
+      /** Ends the hold; with `keepMs`, the state (its epoch) stays that much longer for a client to resume. */
+      release: (keepMs = 0) => {
         if (released) return;
         released = true;
         state.loading--;
+        state.keepUntil = Math.max(state.keepUntil, Date.now() + keepMs);
         this.freeIfUnused(topic);
       },
     };
@@ -195,6 +201,7 @@ export class Topics {
         subscribers: this.codecs.map(() => 0),
         total: 0,
         loading: 0,
+        keepUntil: 0,
       };
       this.topics.set(topic, state);
     }

@@ -99,8 +99,7 @@ export class KeyedCollection<Item = unknown> {
     let next = this.#lastArray as ArrayCopies<Item>;
     let copied = false;
     // A run of updates with nothing moving: one index of the array beats a scan per update.
-    let positions = (this.#positions ??=
-      this.#updatesSinceMove > 16 ? new Map(next.map((item, i) => [this.keyOf(item), i])) : undefined);
+    let positions = (this.#positions ??= this.#updatesSinceMove > 16 ? new Map(next.map((item, i) => [this.keyOf(item), i])) : undefined);
     for (const [at, item, front] of edits) {
       if (at === undefined) {
         positions?.set(this.keyOf(item), next.length);
