@@ -2,21 +2,8 @@ import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { createHub, type LiveHub } from './hub';
 import type { HubOptions, ServerOptions } from './options';
 import { serveStatic } from './static-files';
+import { listenOrWait } from './listen';
 import { requireNativeUws, uws } from './uws';
-
-/** uWS's `LIBUS_LISTEN_EXCLUSIVE_PORT`: fail instead of sharing the port with another listener. */
-const LISTEN_EXCLUSIVE_PORT = 1;
-
-/** `app.listen(host, port, options, cb)`: the native call takes options after the port; its types omit that form. */
-function listenExclusive(app: TemplatedApp, host: string, port: number, done: (socket: us_listen_socket | false) => void): void {
-  (app.listen as unknown as (host: string, port: number, options: number, cb: typeof done) => TemplatedApp).call(
-    app,
-    host,
-    port,
-    LISTEN_EXCLUSIVE_PORT,
-    done,
-  );
-}
 
 /** A standalone server: the hub plus its own uWS app and port. */
 export interface LiveServer extends LiveHub {
@@ -89,24 +76,12 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     get port() {
       return port;
     },
-    listen(requestedPort = 0, host = '127.0.0.1'): Promise<number> {
-      if (listenSocket) return Promise.reject(new Error(`already listening on port ${port}`));
-      return new Promise<number>((resolve, reject) => {
-        // Exclusive: uWS otherwise shares a port (SO_REUSEPORT), and a second process "listening"
-        // on it would silently take half of the connections.
-        listenExclusive(app, host, requestedPort, (socket) => {
-          if (!socket) {
-            return reject(
-              new Error(
-                `wirestore: cannot listen on ${host}:${requestedPort}: the port is in use (or not allowed); stop the other process or pick another port`,
-              ),
-            );
-          }
-          listenSocket = socket;
-          port = uws().us_socket_local_port(socket);
-          resolve(port);
-        });
-      });
+    async listen(requestedPort = 0, host = '127.0.0.1'): Promise<number> {
+      if (listenSocket) throw new Error(`already listening on port ${port}`);
+      const socket = await listenOrWait(app, host, requestedPort, options.logger ?? console);
+      listenSocket = socket;
+      port = uws().us_socket_local_port(socket);
+      return port;
     },
     async close(options = {}): Promise<void> {
       // No new connections while the running calls finish: clients find the next server instead.
