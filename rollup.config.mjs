@@ -12,13 +12,13 @@ import { TERSER_OPTIONS } from './scripts/terser-options.mjs';
 const typescriptPlugin = () =>
   typescript({
     tsconfig: './tsconfig.json',
-    include: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts'],
+    include: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts', 'testing/**/*.ts'],
     exclude: ['**/*.test.ts', '**/test-support/**'],
     compilerOptions: { noEmit: false, declaration: false, sourceMap: true },
     noEmitOnError: true,
   });
 
-const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js)(\/|$)/.test(id) || id.startsWith('node:');
+const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws)(\/|$)/.test(id) || id.startsWith('node:');
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
@@ -27,6 +27,7 @@ export default [
       index: 'sdk/index.ts',
       server: 'server-shim/index.ts',
       msgpack: 'protocol/msgpack-codec.ts',
+      testing: 'testing/index.ts',
     },
     external: isExternalForNpm,
     plugins: [typescriptPlugin()],

@@ -4,12 +4,12 @@
 // `node16` resolution would need extensions for), no internal module to reach into.
 import { dts } from 'rollup-plugin-dts';
 
-const entries = { index: 'sdk/index', server: 'server-shim/index', msgpack: 'protocol/msgpack-codec' };
+const entries = { index: 'sdk/index', server: 'server-shim/index', msgpack: 'protocol/msgpack-codec', testing: 'testing/index' };
 
 /** @type {import('rollup').RollupOptions[]} */
 export default Object.entries(entries).map(([name, source]) => ({
   input: `build/types/${source}.d.ts`,
   output: { file: `dist/${name}.d.ts`, format: 'es' },
-  external: (id) => /^(nanostores|msgpackr|uWebSockets\.js)(\/|$)/.test(id) || id.startsWith('node:'),
+  external: (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws)(\/|$)/.test(id) || id.startsWith('node:'),
   plugins: [dts({ respectExternal: false })],
 }));

@@ -14,7 +14,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'consumers/types');
-const linked = ['nanostores', 'msgpackr', 'idb-keyval', 'uWebSockets.js', '@types/node', 'typescript'];
+const linked = [
+  'nanostores',
+  'msgpackr',
+  'idb-keyval',
+  'uWebSockets.js',
+  '@types/node',
+  'typescript',
+  '@playwright/test',
+  'playwright',
+  'playwright-core',
+  'ws',
+  '@types/ws',
+];
 // What the README's framework blocks import, as an app using them would have installed.
 const linkedForReadme = [
   'react',
@@ -81,5 +93,6 @@ try {
     return files;
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!process.env.KEEP_TYPES_WORK) rmSync(work, { recursive: true, force: true });
+  else console.log(work);
 }

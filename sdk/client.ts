@@ -22,6 +22,7 @@ import { indexedDbStorage } from './stream-persistence';
 import { addSuperseded } from './superseded-counts';
 import { Subscriptions, type WireHost } from './subscriptions';
 import { RawTopics } from './topic-listeners';
+import { newReliabilityCounts } from './reliability';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
@@ -108,9 +109,11 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
     },
   };
   const rawTopics = new RawTopics(wire);
+  const counts = newReliabilityCounts();
   const streams = new StreamCache(
     {
       ...wire,
+      counts,
       loadMore: (path, args, cursor) => calls.call({}, LOAD_MORE_PATH, [path, args, cursor]) as Promise<StreamPage>,
       call: (path, args) => calls.call({}, path, args),
     },
@@ -180,5 +183,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       offline?.close();
     },
   };
+  // A test harness (wirestore/testing) that prepared this list before the page loaded reads
+  // each client's state from it; otherwise nothing is kept.
+  (globalThis as { __wirestoreClients?: unknown[] }).__wirestoreClients?.push({ client, counts, streams });
   return client;
 }

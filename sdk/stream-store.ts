@@ -5,6 +5,7 @@ import type { CrudActions, DeniedFrame, EventEnvelope, MergeConfig, Position, St
 import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
 import { judgeEvent, positionAfterAck } from './position';
 import { RpcError } from './rpc-error';
+import type { ReliabilityCounts } from './reliability';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
 import type { OptimisticLayers } from './optimistic-layers';
@@ -19,6 +20,7 @@ export interface StreamHost extends WireHost {
   call(path: string, args: unknown[]): Promise<unknown>;
   storage: StreamStorage | undefined;
   persistKey: string;
+  counts: ReliabilityCounts;
   historyLimit: number;
 }
 
@@ -146,6 +148,8 @@ export class StreamController<Value> implements WireSubscriber {
       }
     } else this.#applyQueued(); // accepted before this reply: they come first
     this.#position = position;
+    const counts = this.host.counts;
+    if (this.#awaitingBackfill) counts.healed++;
     this.#awaitingBackfill = false;
     for (const event of ack.replay ?? []) {
       const judged = judgeEvent(this.#position, event.seq);
@@ -155,15 +159,19 @@ export class StreamController<Value> implements WireSubscriber {
     }
     this.#$error.set(undefined);
     this.#$status.set('live');
-    this.#$lastSync.set(ack.resumed && !reset ? 'recovered' : hadData ? 'reloaded' : 'loaded');
+    const outcome = ack.resumed && !reset ? 'recovered' : hadData ? 'reloaded' : 'loaded';
+    if (outcome !== 'loaded') counts[outcome]++;
+    this.#$lastSync.set(outcome);
     this.#publish();
   }
 
   onEvent(event: EventEnvelope): void {
     if (!this.#hasState || (this.#awaitingBackfill && event.seq !== undefined)) return;
     const { verdict, position } = judgeEvent(this.#position, event.seq);
-    if (verdict === 'duplicate') return;
-    if (verdict === 'gap') return this.#requestBackfill();
+    if (verdict !== 'apply') {
+      this.host.counts[verdict === 'gap' ? 'gaps' : 'duplicates']++;
+      return verdict === 'gap' ? this.#requestBackfill() : undefined;
+    }
     this.#position = position; // at once: the next event of this task is judged against this one
     this.#queued.push(event);
     if (this.#flushScheduled) return;

@@ -6,9 +6,11 @@ export interface Todo {
   text: string;
 }
 
+const todoLists = new WeakMap<object, Todo[]>();
+
 export function frameworkApi() {
   const todos: Todo[] = [{ id: 1, text: 'first' }];
-  return {
+  const api = {
     greet: (_ctx: Context, name: string) => `hello, ${name}`,
     todos: {
       list: stream('todos', () => todos, { merge: 'crud', key: 'id' }),
@@ -20,6 +22,20 @@ export function frameworkApi() {
       },
     },
   };
+  todoLists.set(api, todos);
+  return api;
+}
+
+/** Adds a todo from the server side (as another user's call would): stored, then published. */
+export function addOnServer(
+  api: FrameworkApi,
+  server: { publish(topic: string, event: string, data: unknown): unknown },
+  text: string,
+): void {
+  const todos = todoLists.get(api)!;
+  const todo = { id: todos.length + 1, text };
+  todos.push(todo);
+  server.publish('todos', 'created', todo);
 }
 
 export type FrameworkApi = ReturnType<typeof frameworkApi>;
