@@ -36,6 +36,16 @@ const api = {
     },
   },
   whisper: (ctx, text) => ctx.signal(ctx.connectionId, 'whisper', `you said: ${text}`),
+  load: {
+    // 200 values for one key, sent to the caller faster than it acks: the slow part is replaced in
+    // place (coalesced), and the client counts what it never had to process.
+    burst(ctx, count) {
+      const total = Math.min(Number(count) || 0, 1000);
+      for (let i = 1; i <= total; i++)
+        server.sendCoalesced(ctx.connectionId, { key: 'meter', topic: 'meter', event: 'level', data: { i, padding: 'x'.repeat(2000) } });
+      return `${total} sent`;
+    },
+  },
   todos: {
     // A crud stream whose store gets optimistic create/update/remove and undo/redo from `actions`.
     list: stream('todos', () => todos, {
@@ -55,7 +65,8 @@ const api = {
     },
     update(ctx, item) {
       const todo = findTodo(item?.id);
-      if (todo.text === 'locked') throw new LiveError('LOCKED', 'The todo called "locked" cannot change: watch the rollback');
+      if (todo.text.startsWith('locked'))
+        throw new LiveError('LOCKED', 'A todo whose text starts with "locked" cannot change: watch the rollback');
       Object.assign(todo, { text: String(item.text ?? todo.text).slice(0, 200), done: item.done === true });
       ctx.publish('todos', 'updated', todo);
       return todo;
@@ -79,13 +90,20 @@ const server = createServer({
     return { id: `${name}@${request.ip}`, name };
   },
   presence: { topics: (topic) => topic.startsWith('room:'), select: (user) => ({ name: user.name }), cursorIntervalMs: 30 },
-  static: { '/': new URL('./public', import.meta.url).pathname, '/cdn/': new URL('../dist/cdn', import.meta.url).pathname },
+  // The Svelte demo (built by demo/build.mjs), the plain-HTML CDN page, and the CDN files it loads.
+  static: {
+    '/': new URL('./dist', import.meta.url).pathname,
+    '/cdn-page/': new URL('./public', import.meta.url).pathname,
+    '/cdn/': new URL('../dist/cdn', import.meta.url).pathname,
+  },
+  maxPayloadBytes: 256 * 1024,
   // The clock topic is readable by anyone; everything under "private/" is refused, to show denials.
   canSubscribe: (_ctx, topic) => (topic.startsWith('private/') ? 'private topics need an invitation' : true),
 });
 
 const port = await server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
 console.log(`wirestore demo on http://${process.env.HOST ?? 'localhost'}:${port}/ (uWS native: ${server.uwsNative})`);
+console.log(`the plain-HTML CDN page: http://${process.env.HOST ?? 'localhost'}:${port}/cdn-page/`);
 
 const clock = setInterval(() => server.publish('clock', 'tick', new Date().toISOString(), { seq: false }), 1000);
 

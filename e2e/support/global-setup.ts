@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { buildDemo } from '../../demo/build.mjs';
 import { buildFrameworkApps } from '../apps/build.mjs';
 
 /**
@@ -8,6 +9,7 @@ import { buildFrameworkApps } from '../apps/build.mjs';
  */
 export default async function globalSetup(): Promise<void> {
   await buildFrameworkApps();
+  await buildDemo();
   try {
     execFileSync(process.execPath, ['../../node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {
       cwd: 'e2e/sveltekit',
