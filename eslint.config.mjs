@@ -18,7 +18,15 @@ export default tseslint.config(
     ],
   },
   {
-    files: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts', 'test-support/**/*.ts', 'e2e/**/*.ts'],
+    files: [
+      'protocol/**/*.ts',
+      'sdk/**/*.ts',
+      'server-shim/**/*.ts',
+      'testing/**/*.ts',
+      'devtools/**/*.ts',
+      'test-support/**/*.ts',
+      'e2e/**/*.ts',
+    ],
     extends: [tseslint.configs.recommended],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

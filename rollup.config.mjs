@@ -12,7 +12,7 @@ import { TERSER_OPTIONS } from './scripts/terser-options.mjs';
 const typescriptPlugin = () =>
   typescript({
     tsconfig: './tsconfig.json',
-    include: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts', 'testing/**/*.ts'],
+    include: ['protocol/**/*.ts', 'sdk/**/*.ts', 'server-shim/**/*.ts', 'testing/**/*.ts', 'devtools/**/*.ts'],
     exclude: ['**/*.test.ts', '**/test-support/**'],
     compilerOptions: { noEmit: false, declaration: false, sourceMap: true },
     noEmitOnError: true,
@@ -28,6 +28,7 @@ export default [
       server: 'server-shim/index.ts',
       msgpack: 'protocol/msgpack-codec.ts',
       testing: 'testing/index.ts',
+      devtools: 'devtools/index.ts',
     },
     external: isExternalForNpm,
     plugins: [typescriptPlugin()],
@@ -38,30 +39,43 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
     },
   },
-  {
-    input: { wirestore: 'sdk/index.ts' },
+  cdnBuild('production'),
+  // The development CDN files: the same client with its devtools hooks, and the overlay
+  // (`dist/cdn/dev/wirestore.js` and `wirestore-devtools.js`), like React's development builds.
+  cdnBuild('development'),
+];
+
+/** The self-contained CDN files for `<script type="module">`, production or development. */
+function cdnBuild(mode) {
+  const dev = mode === 'development';
+  return {
+    input: dev ? { wirestore: 'sdk/index.ts', 'wirestore-devtools': 'devtools/index.ts' } : { wirestore: 'sdk/index.ts' },
     // Code shared with the on-demand chunks stays in wirestore.js (which then exports a few
     // internals for them) instead of moving to a third file: the core remains one file.
     preserveEntrySignatures: 'allow-extension',
     plugins: [
       // A <script type="module"> page has no bundler to define this; nanostores reads it.
-      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify(mode) } }),
       nodeResolve({ browser: true }),
       typescriptPlugin(),
     ],
     output: {
-      dir: 'dist/cdn',
+      dir: dev ? 'dist/cdn/dev' : 'dist/cdn',
       format: 'es',
       sourcemap: true,
       entryFileNames: '[name].js',
       // Stable names, so a page can preload the msgpack file by URL.
       chunkFileNames: (chunk) =>
-        ({ 'msgpack-codec': 'wirestore-msgpack.js', 'offline-setup': 'wirestore-offline.js', 'stream-mutations': 'wirestore-writes.js' })[
-          chunk.name
-        ] ?? 'wirestore-[name].js',
+        ({
+          'msgpack-codec': 'wirestore-msgpack.js',
+          'offline-setup': 'wirestore-offline.js',
+          'stream-mutations': 'wirestore-writes.js',
+          recorder: 'wirestore-devtools-recorder.js',
+          overlay: 'wirestore-devtools-overlay.js',
+        })[chunk.name] ?? 'wirestore-[name].js',
       // idb-keyval, shared by persisted streams and the offline queue, loaded by whichever comes first.
       manualChunks: (id) => (id.includes('/node_modules/idb-keyval/') ? 'idb' : undefined),
       plugins: [terser(TERSER_OPTIONS)],
     },
-  },
-];
+  };
+}

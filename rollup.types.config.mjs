@@ -4,7 +4,13 @@
 // `node16` resolution would need extensions for), no internal module to reach into.
 import { dts } from 'rollup-plugin-dts';
 
-const entries = { index: 'sdk/index', server: 'server-shim/index', msgpack: 'protocol/msgpack-codec', testing: 'testing/index' };
+const entries = {
+  index: 'sdk/index',
+  server: 'server-shim/index',
+  msgpack: 'protocol/msgpack-codec',
+  testing: 'testing/index',
+  devtools: 'devtools/index',
+};
 
 /** @type {import('rollup').RollupOptions[]} */
 export default Object.entries(entries).map(([name, source]) => ({

@@ -37,6 +37,12 @@ export interface ClientOptions extends ConnectionHooks {
   offline?: OfflineOptions;
   /** How long an unused stream keeps its data and position for a quick return. Default 30000. */
   streamKeepMs?: number;
+  /**
+   * Development builds: record this client for the devtools overlay (Ctrl+Shift+L opens it) from the
+   * start. Production builds (`process.env.NODE_ENV === 'production'`) drop the recorder and the
+   * overlay entirely, whatever this says.
+   */
+  devtools?: boolean;
   /** Where `persist` streams are stored. Default: IndexedDB via idb-keyval. */
   streamStorage?: StreamStorage;
 }

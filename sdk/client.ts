@@ -23,6 +23,7 @@ import { addSuperseded } from './superseded-counts';
 import { Subscriptions, type WireHost } from './subscriptions';
 import { RawTopics } from './topic-listeners';
 import { newReliabilityCounts } from './reliability';
+import { clientInternals } from './dev-internals';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
@@ -46,9 +47,11 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const $coalesced = atom<Readonly<Record<string, number>>>({});
   const latest = new LatestSender(() => $pressure.get().active);
 
+  const loadCodec = codecLoader(options.codec);
   const connection: Connection = new Connection({
     url: options.url,
-    loadCodec: codecLoader(options.codec),
+    // In development with `devtools`, the first socket waits for the recorder (a few ms, once).
+    loadCodec: () => (process.env.NODE_ENV !== 'production' && options.devtools ? devtoolsReady().then(loadCodec) : loadCodec()),
     WebSocket: options.WebSocket,
     backoff: options.reconnect ?? {},
     heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -183,6 +186,24 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       offline?.close();
     },
   };
+  let recording: Promise<unknown> | undefined;
+  const devtoolsReady = () =>
+    (recording ??= import('../devtools/recorder')
+      .then(({ startRecording }) => startRecording(client))
+      .catch((error: unknown) => {
+        console.warn('[wirestore] devtools could not start:', error);
+      }));
+  if (process.env.NODE_ENV !== 'production') {
+    clientInternals.set(client, {
+      client: client as Client,
+      counts,
+      streams,
+      socket: connection.config,
+      url: typeof options.url === 'string' ? options.url : undefined,
+    });
+    if (options.devtools) void devtoolsReady();
+  }
+
   // A test harness (wirestore/testing) that prepared this list before the page loaded reads
   // each client's state from it; otherwise nothing is kept.
   (globalThis as { __wirestoreClients?: unknown[] }).__wirestoreClients?.push({ client, counts, streams });

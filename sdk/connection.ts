@@ -61,7 +61,7 @@ export class Connection {
   #detachBrowserEvents: (() => void) | undefined;
   #instance: string | undefined;
 
-  constructor(private readonly config: ConnectionConfig) {
+  constructor(readonly config: ConnectionConfig) {
     this.status = this.#$status;
   }
 

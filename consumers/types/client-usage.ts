@@ -23,6 +23,7 @@ import type {
   StreamStore,
   SyncOutcome,
 } from 'wirestore';
+import { mountDevtools, type DevtoolsCounters, type TimelineEntry } from 'wirestore/devtools';
 import { msgpackCodec } from 'wirestore/msgpack';
 import type { api, Todo } from './server-usage.js';
 
@@ -85,3 +86,8 @@ export const codecs: string[] = [jsonCodec.name, msgpackCodec.name, String(PROTO
 // @ts-expect-error: internals are not exported
 import type { StreamController } from 'wirestore';
 export type NotExported = StreamController;
+
+// Development only: the overlay for a client created without `devtools: true`.
+export const devtools = mountDevtools(untyped);
+export const counters: DevtoolsCounters = devtools.counters();
+export const firstEntry: TimelineEntry | undefined = (devtools.export() as { timeline: TimelineEntry[] }).timeline[0];

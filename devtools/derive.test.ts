@@ -1,0 +1,50 @@
+import { expect, it } from 'vitest';
+import { deriveFromFrame, type Derivation } from './derive';
+import type { CallRecord } from './recorder';
+
+function fresh() {
+  const notes: string[] = [];
+  const calls: CallRecord[] = [];
+  const state: Derivation = {
+    topics: new Map(),
+    requests: new Map(),
+    calls: new Map(),
+    coalesced: 0,
+    note: (lane, what) => notes.push(`${lane}: ${what}`),
+  };
+  const feed = (direction: 'in' | 'out', frame: Record<string, unknown>) =>
+    deriveFromFrame(state, direction, frame, (call) => calls.push(call));
+  return { notes, calls, state, feed };
+}
+
+it('names why a resubscription reloaded: a changed epoch, or a replay that no longer reaches', () => {
+  const { notes, feed } = fresh();
+  feed('out', { type: 'subscribe', ref: 1, topic: 'todos', resume: { epoch: 'a.0', seq: 4 } });
+  feed('in', { type: 'subscribed', ref: 1, topic: 'todos', epoch: 'b.0', seq: 0, resumed: false, snapshot: true });
+  feed('out', { type: 'subscribe', ref: 2, topic: 'todos', resume: { epoch: 'b.0', seq: 1 } });
+  feed('in', { type: 'subscribed', ref: 2, topic: 'todos', epoch: 'b.0', seq: 90, resumed: false, snapshot: true });
+  expect(notes).toEqual([
+    'topic:todos: subscribe: resume from (a.0, 4)',
+    'topic:todos: reloaded: epoch changed a.0 → b.0 (server restarted, or the topic was idle and freed)',
+    'topic:todos: subscribe: resume from (b.0, 1)',
+    'topic:todos: reloaded: the replay buffer no longer holds seq 2',
+  ]);
+});
+
+it('sees a gap from→to, its backfill, and duplicates; settles calls with their outcome', () => {
+  const { notes, calls, feed } = fresh();
+  feed('out', { type: 'subscribe', ref: 1, topic: 'chat' });
+  feed('in', { type: 'subscribed', ref: 1, topic: 'chat', epoch: 'e', seq: 3, resumed: false, snapshot: true });
+  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 4 });
+  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 4 });
+  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 7 });
+  feed('in', { type: 'subscribed', ref: 2, topic: 'chat', epoch: 'e', seq: 4, resumed: true, replay: [{}, {}, {}] });
+  feed('out', { type: 'call', id: 9, path: 'todos/add', args: ['x'], key: 'k' });
+  feed('in', { type: 'error', id: 9, error: { code: 'LOCKED', message: 'no' } });
+  expect(notes.slice(2)).toEqual([
+    'topic:chat: duplicate seq 4 dropped',
+    'topic:chat: gap: seq 5–6 missing; backfill requested',
+    'topic:chat: backfilled: resumed at seq 4, 3 replayed',
+  ]);
+  expect(calls).toEqual([expect.objectContaining({ id: 9, path: 'todos/add', key: 'k', outcome: 'LOCKED' })]);
+});

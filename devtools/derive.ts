@@ -1,0 +1,113 @@
+import type { CallRecord } from './recorder';
+
+/** What the recorder remembers to turn frames into timeline entries. */
+export interface Derivation {
+  /** Per topic: the last seq seen and the epoch. */
+  topics: Map<string, { epoch: string | undefined; seq: number; gapOpen: boolean }>;
+  /** Subscribe requests by ref: what position the client asked to resume from. */
+  requests: Map<number, { topic: string; resume?: { epoch: string; seq: number } }>;
+  calls: Map<number, CallRecord>;
+  coalesced: number;
+  note(lane: string, what: string): void;
+}
+
+const lane = (topic: string) => `topic:${topic}`;
+
+/** Reads one frame: notes what it means for reliability, and records calls. */
+export function deriveFromFrame(
+  state: Derivation,
+  direction: 'in' | 'out',
+  frame: Record<string, unknown>,
+  recordCall: (call: CallRecord) => void,
+): void {
+  if (direction === 'out') return deriveOut(state, frame, recordCall);
+  switch (frame.type) {
+    case undefined:
+      return deriveEvent(state, frame);
+    case 'subscribed':
+      return deriveSubscribed(state, frame);
+    case 'denied':
+    case 'unsubscribed':
+      return state.note(lane(String(frame.topic)), `${frame.type}: ${(frame.error as { code?: string } | undefined)?.code ?? ''}`);
+    case 'pressure':
+      return state.note('server', frame.active ? `pressure on: ${String(frame.reason)}` : 'pressure off');
+    case 'coalesced': {
+      const superseded = (frame.superseded ?? {}) as Record<string, number>;
+      for (const [topic, count] of Object.entries(superseded)) {
+        state.coalesced += count;
+        state.note('server', `${count} values coalesced away on ${topic}`);
+      }
+      return;
+    }
+    case 'result':
+    case 'error':
+      return settleCall(state, frame);
+  }
+}
+
+function deriveOut(state: Derivation, frame: Record<string, unknown>, recordCall: (call: CallRecord) => void): void {
+  const record = (call: Record<string, unknown>, batch: boolean) => {
+    const entry: CallRecord = {
+      id: Number(call.id),
+      path: String(call.path),
+      args: call.args,
+      key: call.key as string | undefined,
+      batch,
+      sentAt: Date.now(),
+    };
+    state.calls.set(entry.id, entry);
+    if (state.calls.size > 500) state.calls.delete(state.calls.keys().next().value!);
+    recordCall(entry);
+  };
+  if (frame.type === 'call') record(frame, false);
+  else if (frame.type === 'batch') for (const call of (frame.calls ?? []) as Array<Record<string, unknown>>) record(call, true);
+  else if (frame.type === 'subscribe') {
+    const resume = frame.resume as { epoch: string; seq: number } | undefined;
+    state.requests.set(Number(frame.ref), { topic: String(frame.topic), ...(resume && { resume }) });
+    state.note(lane(String(frame.topic)), resume ? `subscribe: resume from (${resume.epoch}, ${resume.seq})` : 'subscribe');
+  } else if (frame.type === 'unsubscribe') state.note(lane(String(frame.topic)), 'unsubscribe');
+}
+
+function deriveSubscribed(state: Derivation, frame: Record<string, unknown>): void {
+  const topic = String(frame.topic);
+  const request = state.requests.get(Number(frame.ref));
+  state.requests.delete(Number(frame.ref));
+  const known = state.topics.get(topic);
+  const replayed = Array.isArray(frame.replay) ? frame.replay.length : 0;
+  const epoch = String(frame.epoch);
+  let what: string;
+  if (frame.resumed) what = `resumed at seq ${String(frame.seq)}${replayed ? `, ${replayed} replayed` : ''}`;
+  else if (request?.resume && request.resume.epoch !== epoch)
+    what = `reloaded: epoch changed ${request.resume.epoch} → ${epoch} (server restarted, or the topic was idle and freed)`;
+  else if (request?.resume) what = `reloaded: the replay buffer no longer holds seq ${request.resume.seq + 1}`;
+  else what = frame.snapshot ? 'loaded (snapshot)' : 'subscribed';
+  if (known?.gapOpen) what = `backfilled: ${what}`;
+  state.note(lane(topic), what);
+  state.topics.set(topic, { epoch, seq: Number(frame.seq) + replayed, gapOpen: false });
+}
+
+function deriveEvent(state: Derivation, frame: Record<string, unknown>): void {
+  const topic = String(frame.topic);
+  if (typeof frame.seq !== 'number') return;
+  if (frame.droppedByDevtools) return state.note(lane(topic), `seq ${frame.seq} dropped by the chaos controls`);
+  const known = state.topics.get(topic);
+  if (!known || known.gapOpen) return;
+  if (frame.seq <= known.seq) return state.note(lane(topic), `duplicate seq ${frame.seq} dropped`);
+  if (frame.seq > known.seq + 1) {
+    known.gapOpen = true;
+    return state.note(lane(topic), `gap: seq ${known.seq + 1}–${frame.seq - 1} missing; backfill requested`);
+  }
+  known.seq = frame.seq;
+}
+
+function settleCall(state: Derivation, frame: Record<string, unknown>): void {
+  if (typeof frame.id !== 'number') {
+    if (frame.type === 'error') state.note('server', `frame refused: ${(frame.error as { code?: string } | undefined)?.code ?? ''}`);
+    return;
+  }
+  const call = state.calls.get(frame.id);
+  if (!call) return;
+  call.settledAt = Date.now();
+  call.outcome = frame.type === 'result' ? 'ok' : ((frame.error as { code?: string } | undefined)?.code ?? 'error');
+  state.calls.delete(frame.id);
+}

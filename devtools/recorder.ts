@@ -1,0 +1,200 @@
+import type { Codec } from '../protocol/codec';
+import type { Client } from '../sdk/client-types';
+import type { WebSocketConstructor } from '../sdk/connection';
+import { clientInternals, type ClientInternals } from '../sdk/dev-internals';
+import type { ConnectionStatus } from '../sdk/status';
+import { Ring } from './ring';
+import { ObservedSockets } from './observed-sockets';
+import { deriveFromFrame, type Derivation } from './derive';
+
+/** One frame on the wire, kept raw: decoded only when the overlay shows it. */
+export interface FrameRecord {
+  at: number;
+  direction: 'in' | 'out';
+  bytes: number;
+  payload: string | ArrayBuffer;
+}
+
+/** One entry of the reliability timeline. */
+export interface TimelineEntry {
+  at: number;
+  /** `connection`, `queue`, `server`, or `topic:<name>`. */
+  lane: string;
+  what: string;
+}
+
+/** One call, from its frame out to its reply. */
+export interface CallRecord {
+  id: number;
+  path: string;
+  args: unknown;
+  key: string | undefined;
+  batch: boolean;
+  sentAt: number;
+  settledAt?: number;
+  outcome?: 'ok' | string;
+}
+
+/** Counters shown above the timeline and read by `window.__wirestore__.counters()`. */
+export interface DevtoolsCounters {
+  reconnects: number;
+  gaps: number;
+  backfills: number;
+  resumes: number;
+  reloads: number;
+  duplicates: number;
+  queueReplays: number;
+  coalesced: number;
+}
+
+/**
+ * Records one client for the overlay, from the moment it is created: frames (raw), the reliability
+ * timeline and calls, each in a bounded ring. Loaded only in development builds.
+ */
+export class Recorder {
+  readonly frames = new Ring<FrameRecord>(500);
+  readonly timeline = new Ring<TimelineEntry>(2000);
+  readonly calls = new Ring<CallRecord>(100);
+  readonly sockets: ObservedSockets;
+  readonly derivation: Derivation;
+  #reconnects = 0;
+  #queueReplays = 0;
+
+  constructor(readonly internals: ClientInternals) {
+    this.derivation = {
+      topics: new Map(),
+      requests: new Map(),
+      calls: new Map(),
+      coalesced: 0,
+      note: (lane, what) => this.note(lane, what),
+    };
+    const base = internals.socket.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    this.sockets = new ObservedSockets(base, (direction, payload, frame) => this.#onFrame(direction, payload, frame));
+    if (base) internals.socket.WebSocket = this.sockets.constructorFor();
+    this.#watchStatus(internals.client);
+    this.#watchQueue(internals.client);
+  }
+
+  get client(): Client {
+    return this.internals.client;
+  }
+
+  note(lane: string, what: string): void {
+    this.timeline.push({ at: Date.now(), lane, what });
+  }
+
+  counters(): DevtoolsCounters {
+    const { counts } = this.internals;
+    return {
+      reconnects: this.#reconnects,
+      gaps: counts.gaps,
+      backfills: counts.healed,
+      resumes: counts.recovered,
+      reloads: counts.reloaded,
+      duplicates: counts.duplicates,
+      queueReplays: this.#queueReplays,
+      coalesced: this.derivation.coalesced,
+    };
+  }
+
+  /** A bug-report bundle: timeline, frames (decoded where possible) and state, as plain JSON. */
+  export(redact: (value: unknown) => unknown = (value) => value): object {
+    return {
+      exportedAt: new Date().toISOString(),
+      url: this.internals.url,
+      status: this.client.status.get(),
+      counters: this.counters(),
+      timeline: this.timeline.toArray(),
+      calls: this.calls.toArray().map((call) => ({ ...call, args: redact(call.args) })),
+      frames: this.frames.toArray().map(({ payload, ...frame }) => ({ ...frame, frame: redact(this.sockets.decode(payload)) })),
+    };
+  }
+
+  #onFrame(direction: 'in' | 'out', payload: string | ArrayBuffer, frame: Record<string, unknown> | undefined): void {
+    const bytes = typeof payload === 'string' ? payload.length : payload.byteLength;
+    this.frames.push({ at: Date.now(), direction, bytes, payload });
+    if (frame) deriveFromFrame(this.derivation, direction, frame, (call) => this.calls.push(call));
+  }
+
+  #watchStatus(client: Client): void {
+    let previous: ConnectionStatus['state'] = client.status.get().state;
+    client.status.listen((status) => {
+      if (status.state === 'open') this.note('connection', `open: epoch ${status.epoch}, connection ${status.connectionId}`);
+      else if (status.state === 'reconnecting') {
+        if (previous !== 'reconnecting') this.#reconnects++;
+        const delay = Math.max(0, Math.round(status.nextRetryAt - Date.now()));
+        this.note(
+          'connection',
+          `dropped: ${status.code}${status.reason ? ` ${status.reason}` : ''} (${closeClassOf(status.code)}); retry #${status.attempt} in ${delay} ms`,
+        );
+      } else if (status.state === 'terminal')
+        this.note('connection', `ended by the server: ${status.code} ${status.reason} (terminal, no retry)`);
+      else this.note('connection', status.state);
+      previous = status.state;
+    });
+  }
+
+  #watchQueue(client: Client): void {
+    let replaying = false;
+    let length = client.offlineQueue.get().length;
+    client.offlineQueue.listen((state) => {
+      if (state.replaying && !replaying) {
+        this.#queueReplays++;
+        this.note('queue', `replay started: ${state.length} waiting`);
+      } else if (!state.replaying && replaying)
+        this.note('queue', `replay done${state.lastError ? `: ${state.lastError.error.code}` : ''}`);
+      else if (state.length > length) this.note('queue', `queued: ${state.length} waiting`);
+      replaying = state.replaying;
+      length = state.length;
+    });
+  }
+}
+
+function closeClassOf(code: number): string {
+  if (code === 1008 || code === 4401 || code === 4403) return 'TERMINAL';
+  return code === 4429 ? 'THROTTLE' : 'RETRY';
+}
+
+const recorders = new WeakMap<object, Recorder>();
+/** Every recorder of the page, for the overlay's client selector. */
+export const allRecorders: Recorder[] = [];
+
+/** Starts recording a client (once); called by `createClient({ devtools: true })` and `mountDevtools`. */
+export function startRecording(client: object): Recorder {
+  const existing = recorders.get(client);
+  if (existing) return existing;
+  const internals = clientInternals.get(client);
+  if (!internals)
+    throw new Error('wirestore devtools: this client was built for production (process.env.NODE_ENV), which carries no devtools');
+  const recorder = new Recorder(internals);
+  recorders.set(client, recorder);
+  allRecorders.push(recorder);
+  exposeOnWindow();
+  listenForShortcut();
+  return recorder;
+}
+
+/** `window.__wirestore__` in development: counters, timeline and export for tests and agents. */
+function exposeOnWindow(): void {
+  const target = globalThis as { __wirestore__?: unknown };
+  target.__wirestore__ = {
+    counters: (index = 0) => allRecorders[index]?.counters(),
+    timeline: (index = 0) => allRecorders[index]?.timeline.toArray(),
+    export: (index = 0) => allRecorders[index]?.export(),
+    chaos: (index = 0) => allRecorders[index]?.sockets,
+  };
+}
+
+let listening = false;
+/** Ctrl+Shift+L toggles the overlay; its code loads on the first press. */
+function listenForShortcut(): void {
+  if (listening || typeof document === 'undefined') return;
+  listening = true;
+  document.addEventListener('keydown', (event) => {
+    if (!(event.ctrlKey && event.shiftKey && event.key.toLowerCase() === 'l')) return;
+    event.preventDefault();
+    void import('./overlay').then(({ toggleOverlay }) => toggleOverlay(allRecorders));
+  });
+}
+
+export type { Codec };

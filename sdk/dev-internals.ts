@@ -1,0 +1,24 @@
+import type { Client } from './client-types';
+import type { WebSocketConstructor } from './connection';
+import type { ReliabilityCounts } from './reliability';
+import type { StreamCache } from './stream-cache';
+
+/**
+ * What the devtools read of a client. Filled in development builds only: every use sits behind
+ * `process.env.NODE_ENV !== 'production'`, which bundlers replace, so a production build drops it
+ * with the code that fills it. @internal
+ */
+export interface ClientInternals {
+  client: Client;
+  counts: ReliabilityCounts;
+  streams: StreamCache;
+  /** The connection's settings: the devtools swap in an observing WebSocket here. */
+  socket: { WebSocket: WebSocketConstructor | undefined };
+  url: string | undefined;
+}
+
+/** @internal */
+export const clientInternals = new WeakMap<object, ClientInternals>();
+
+/** Ends when the devtools recorder is in place, so the first socket is observed too. @internal */
+export const recorderReady = new WeakMap<object, Promise<unknown>>();
