@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { deriveFromFrame, type Derivation } from './derive';
+import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
 import type { CallRecord } from './recorder';
 
 function fresh() {
@@ -31,20 +31,21 @@ it('names why a resubscription reloaded: a changed epoch, or a replay that no lo
   ]);
 });
 
-it('sees a gap from→to, its backfill, and duplicates; settles calls with their outcome', () => {
-  const { notes, calls, feed } = fresh();
+it('notes the gaps and duplicates the client counted, marks the backfill, and settles calls with their outcome', () => {
+  const { notes, calls, feed, state } = fresh();
   feed('out', { type: 'subscribe', ref: 1, topic: 'chat' });
   feed('in', { type: 'subscribed', ref: 1, topic: 'chat', epoch: 'e', seq: 3, resumed: false, snapshot: true });
-  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 4 });
-  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 4 });
-  feed('in', { topic: 'chat', event: 'm', data: 1, seq: 7 });
+  noteEventOutcome(state, { topic: 'chat', seq: 4 }, 'duplicate');
+  noteEventOutcome(state, { topic: 'chat', seq: 7 }, 'gap');
   feed('in', { type: 'subscribed', ref: 2, topic: 'chat', epoch: 'e', seq: 4, resumed: true, replay: [{}, {}, {}] });
+  feed('in', { topic: 'chat', seq: 5, droppedByDevtools: true });
   feed('out', { type: 'call', id: 9, path: 'todos/add', args: ['x'], key: 'k' });
   feed('in', { type: 'error', id: 9, error: { code: 'LOCKED', message: 'no' } });
   expect(notes.slice(2)).toEqual([
     'topic:chat: duplicate seq 4 dropped',
-    'topic:chat: gap: seq 5–6 missing; backfill requested',
+    'topic:chat: gap: seq 7 came after missing ones; backfill requested',
     'topic:chat: backfilled: resumed at seq 4, 3 replayed',
+    'topic:chat: seq 5 dropped by the chaos controls',
   ]);
   expect(calls).toEqual([expect.objectContaining({ id: 9, path: 'todos/add', key: 'k', outcome: 'LOCKED' })]);
 });

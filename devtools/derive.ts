@@ -2,7 +2,7 @@ import type { CallRecord } from './recorder';
 
 /** What the recorder remembers to turn frames into timeline entries. */
 export interface Derivation {
-  /** Per topic: the last seq seen and the epoch. */
+  /** Per topic: the epoch and seq of its last subscribe reply, and whether a gap awaits its backfill. */
   topics: Map<string, { epoch: string | undefined; seq: number; gapOpen: boolean }>;
   /** Subscribe requests by ref: what position the client asked to resume from. */
   requests: Map<number, { topic: string; resume?: { epoch: string; seq: number } }>;
@@ -23,7 +23,8 @@ export function deriveFromFrame(
   if (direction === 'out') return deriveOut(state, frame, recordCall);
   switch (frame.type) {
     case undefined:
-      return deriveEvent(state, frame);
+      if (frame.droppedByDevtools) state.note(lane(String(frame.topic)), `seq ${String(frame.seq)} dropped by the chaos controls`);
+      return;
     case 'subscribed':
       return deriveSubscribed(state, frame);
     case 'denied':
@@ -86,18 +87,17 @@ function deriveSubscribed(state: Derivation, frame: Record<string, unknown>): vo
   state.topics.set(topic, { epoch, seq: Number(frame.seq) + replayed, gapOpen: false });
 }
 
-function deriveEvent(state: Derivation, frame: Record<string, unknown>): void {
-  const topic = String(frame.topic);
-  if (typeof frame.seq !== 'number') return;
-  if (frame.droppedByDevtools) return state.note(lane(topic), `seq ${frame.seq} dropped by the chaos controls`);
+/**
+ * The client counted a gap or a duplicate on the event it just took (read from its counters, so
+ * events need no decoding while nothing goes wrong): notes it on the topic's lane.
+ */
+export function noteEventOutcome(state: Derivation, frame: Record<string, unknown> | undefined, outcome: 'gap' | 'duplicate'): void {
+  const topic = String(frame?.topic ?? '?');
+  const seq = String(frame?.seq ?? '?');
+  if (outcome === 'duplicate') return state.note(lane(topic), `duplicate seq ${seq} dropped`);
   const known = state.topics.get(topic);
-  if (!known || known.gapOpen) return;
-  if (frame.seq <= known.seq) return state.note(lane(topic), `duplicate seq ${frame.seq} dropped`);
-  if (frame.seq > known.seq + 1) {
-    known.gapOpen = true;
-    return state.note(lane(topic), `gap: seq ${known.seq + 1}–${frame.seq - 1} missing; backfill requested`);
-  }
-  known.seq = frame.seq;
+  if (known) known.gapOpen = true;
+  state.note(lane(topic), `gap: seq ${seq} came after missing ones; backfill requested`);
 }
 
 function settleCall(state: Derivation, frame: Record<string, unknown>): void {

@@ -14,6 +14,8 @@ export class ObservedSockets {
   #offline = false;
   #latencyMs = 0;
   #eventsToDrop = 0;
+  /** Called after the client took a topic event (the recorder then reads the client's counters). */
+  afterEvent: ((payload: string | ArrayBuffer) => void) | undefined;
 
   constructor(
     private readonly base: WebSocketConstructor | undefined,
@@ -99,15 +101,21 @@ export class ObservedSockets {
 
   #deliver(event: MessageEvent, handler: (event: MessageEvent) => void, socket: WebSocket): void {
     const payload = event.data as string | ArrayBuffer;
-    const frame = this.decode(payload);
-    if (this.#eventsToDrop > 0 && frame && frame.type === undefined && typeof frame.seq === 'number') {
+    // Topic events, most of the traffic, are kept raw: only what is not an event is decoded now.
+    const isEvent = looksLikeEvent(payload);
+    if (this.#eventsToDrop > 0 && isEvent) {
       this.#eventsToDrop--;
-      this.report('in', payload, { ...frame, droppedByDevtools: true });
+      this.report('in', payload, { ...(peekEvent(payload) ?? this.decode(payload)), droppedByDevtools: true });
       return;
     }
-    this.report('in', payload, frame);
-    if (this.#latencyMs > 0) setTimeout(() => this.#open.has(socket) && handler.call(socket, event), this.#latencyMs);
-    else handler.call(socket, event);
+    this.report('in', payload, isEvent ? undefined : this.decode(payload));
+    if (this.#latencyMs > 0) setTimeout(() => this.#open.has(socket) && this.#take(event, handler, socket, isEvent), this.#latencyMs);
+    else this.#take(event, handler, socket, isEvent);
+  }
+
+  #take(event: MessageEvent, handler: (event: MessageEvent) => void, socket: WebSocket, isEvent: boolean): void {
+    handler.call(socket, event);
+    if (isEvent) this.afterEvent?.(event.data as string | ArrayBuffer);
   }
 
   #loadMsgpack(): void {
@@ -120,4 +128,32 @@ function toArrayBuffer(data: ArrayBufferLike | Blob | ArrayBufferView): ArrayBuf
   if (data instanceof ArrayBuffer) return data;
   if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   return undefined;
+}
+
+/** Whether a frame is a topic event: JSON starting `{"topic":"`, or MessagePack whose first key is `topic`. */
+function looksLikeEvent(payload: string | ArrayBuffer): boolean {
+  if (typeof payload === 'string') return payload.startsWith('{"topic":"');
+  const bytes = new Uint8Array(payload, 0, Math.min(payload.byteLength, 7));
+  // fixmap, then the fixstr "topic" (0xa5 t o p i c)
+  return (bytes[0]! & 0xf0) === 0x80 && bytes[1] === 0xa5 && bytes[2] === 0x74 && bytes[3] === 0x6f && bytes[4] === 0x70;
+}
+
+/**
+ * A JSON topic event's topic and seq without parsing it all (the client parses it anyway; recording
+ * must stay cheap on a busy socket). The shim writes `{"topic":…,"event":…,"data":…,"seq":N}`, so
+ * the last `"seq":` is the envelope's. Anything else: undefined, and the caller decodes in full.
+ */
+export function peekEvent(payload: string | ArrayBuffer): Record<string, unknown> | undefined {
+  if (typeof payload !== 'string' || !payload.startsWith('{"topic":"')) return undefined;
+  const topicEnd = payload.indexOf('","event":"');
+  const seqAt = payload.lastIndexOf('"seq":');
+  if (topicEnd === -1 || seqAt < topicEnd) return undefined;
+  try {
+    const raw = payload.slice(10, topicEnd);
+    const topic = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw; // escapes are rare
+    const seq = Number.parseInt(payload.slice(seqAt + 6), 10);
+    return Number.isFinite(seq) ? { topic, seq } : undefined;
+  } catch {
+    return undefined;
+  }
 }

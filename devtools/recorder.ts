@@ -4,8 +4,8 @@ import type { WebSocketConstructor } from '../sdk/connection';
 import { clientInternals, type ClientInternals } from '../sdk/dev-internals';
 import type { ConnectionStatus } from '../sdk/status';
 import { Ring } from './ring';
-import { ObservedSockets } from './observed-sockets';
-import { deriveFromFrame, type Derivation } from './derive';
+import { ObservedSockets, peekEvent } from './observed-sockets';
+import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
 
 /** One frame on the wire, kept raw: decoded only when the overlay shows it. */
 export interface FrameRecord {
@@ -71,6 +71,7 @@ export class Recorder {
     const base = internals.socket.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     this.sockets = new ObservedSockets(base, (direction, payload, frame) => this.#onFrame(direction, payload, frame));
     if (base) internals.socket.WebSocket = this.sockets.constructorFor();
+    this.sockets.afterEvent = (payload) => this.#checkCounts(payload);
     this.#watchStatus(internals.client);
     this.#watchQueue(internals.client);
   }
@@ -114,6 +115,20 @@ export class Recorder {
     const bytes = typeof payload === 'string' ? payload.length : payload.byteLength;
     this.frames.push({ at: Date.now(), direction, bytes, payload });
     if (frame) deriveFromFrame(this.derivation, direction, frame, (call) => this.calls.push(call));
+  }
+
+  #seenGaps = 0;
+  #seenDuplicates = 0;
+
+  /** After each topic event: did the client count a gap or a duplicate? Only then is it decoded. */
+  #checkCounts(payload: string | ArrayBuffer): void {
+    const { gaps, duplicates } = this.internals.counts;
+    if (gaps === this.#seenGaps && duplicates === this.#seenDuplicates) return;
+    const frame = peekEvent(payload) ?? this.sockets.decode(payload);
+    if (gaps > this.#seenGaps) noteEventOutcome(this.derivation, frame, 'gap');
+    if (duplicates > this.#seenDuplicates) noteEventOutcome(this.derivation, frame, 'duplicate');
+    this.#seenGaps = gaps;
+    this.#seenDuplicates = duplicates;
   }
 
   #watchStatus(client: Client): void {

@@ -56,7 +56,7 @@ test('Ctrl+Shift+L opens the overlay; the timeline shows a cut and its resume, a
     .toEqual(
       expect.arrayContaining([
         'seq 1 dropped by the chaos controls',
-        'gap: seq 1–1 missing; backfill requested',
+        'gap: seq 2 came after missing ones; backfill requested',
         expect.stringMatching(/^backfilled: resumed/),
       ]),
     );
