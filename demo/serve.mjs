@@ -1,7 +1,10 @@
-// `npm start`: the shim serving the demo page and the CDN build on http://localhost:3000.
+// `npm start`: the shim serving the demo (built by demo/build.mjs) and the CDN build on
+// http://localhost:3000. `npm run dev` (`--dev`): Vite's dev server for the demo instead, which
+// forwards /ws to the shim; a development build, so the devtools overlay opens with Ctrl+Shift+L.
 // PORT and HOST override the defaults.
 import { createServer, LiveError, stream } from '../dist/server.js';
 
+const dev = process.argv.includes('--dev');
 const MAX_MESSAGE_LENGTH = 500;
 let messageCount = 0;
 
@@ -92,7 +95,7 @@ const server = createServer({
   presence: { topics: (topic) => topic.startsWith('room:'), select: (user) => ({ name: user.name }), cursorIntervalMs: 30 },
   // The Svelte demo (built by demo/build.mjs), the plain-HTML CDN page, and the CDN files it loads.
   static: {
-    '/': new URL('./dist', import.meta.url).pathname,
+    ...(dev ? {} : { '/': new URL('./dist', import.meta.url).pathname }),
     '/cdn-page/': new URL('./public', import.meta.url).pathname,
     '/cdn/': new URL('../dist/cdn', import.meta.url).pathname,
   },
@@ -101,15 +104,38 @@ const server = createServer({
   canSubscribe: (_ctx, topic) => (topic.startsWith('private/') ? 'private topics need an invitation' : true),
 });
 
-const port = await server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');
-console.log(`wirestore demo on http://${process.env.HOST ?? 'localhost'}:${port}/ (uWS native: ${server.uwsNative})`);
+const host = process.env.HOST ?? '127.0.0.1';
+const port = await server.listen(dev ? 0 : Number(process.env.PORT ?? 3000), host);
+const vite = dev ? await startViteDevServer(port) : undefined;
+const pagePort = vite ? vite.config.server.port : port;
+console.log(`wirestore demo on http://${process.env.HOST ?? 'localhost'}:${pagePort}/ (uWS native: ${server.uwsNative})`);
 console.log(`the plain-HTML CDN page: http://${process.env.HOST ?? 'localhost'}:${port}/cdn-page/`);
+
+/** The demo from its sources, with hot reload; /ws goes to the shim. */
+async function startViteDevServer(shimPort) {
+  const { createServer: createVite } = await import('vite');
+  const { svelte } = await import('@sveltejs/vite-plugin-svelte');
+  const server = await createVite({
+    root: new URL('./app', import.meta.url).pathname,
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [svelte()],
+    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+    resolve: { alias: [{ find: /^wirestore$/, replacement: new URL('../dist/index.js', import.meta.url).pathname }] },
+    server: { host, port: Number(process.env.PORT ?? 3000), proxy: { '/ws': { target: `ws://127.0.0.1:${shimPort}`, ws: true } } },
+  });
+  await server.listen();
+  const address = server.httpServer.address();
+  server.config.server.port = address.port;
+  return server;
+}
 
 const clock = setInterval(() => server.publish('clock', 'tick', new Date().toISOString(), { seq: false }), 1000);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
     clearInterval(clock);
+    await vite?.close();
     await server.close();
     process.exit(0);
   });

@@ -153,13 +153,15 @@ export class Recorder {
     let replaying = false;
     let length = client.offlineQueue.get().length;
     client.offlineQueue.listen((state) => {
-      if (state.replaying && !replaying) {
+      // A replay with nothing waiting (every reconnect checks the queue) is not worth a line.
+      if (state.replaying && !replaying && state.length > 0) {
+        replaying = true;
         this.#queueReplays++;
         this.note('queue', `replay started: ${state.length} waiting`);
-      } else if (!state.replaying && replaying)
+      } else if (!state.replaying && replaying) {
+        replaying = false;
         this.note('queue', `replay done${state.lastError ? `: ${state.lastError.error.code}` : ''}`);
-      else if (state.length > length) this.note('queue', `queued: ${state.length} waiting`);
-      replaying = state.replaying;
+      } else if (state.length > length) this.note('queue', `queued: ${state.length} waiting`);
       length = state.length;
     });
   }

@@ -121,9 +121,44 @@ test('the Svelte demo, two people: presence, cursors, a shared todo, a rollback,
 
   await ada.screenshot({ path: test.info().outputPath('demo.png'), fullPage: true });
 
+  await ada.keyboard.press('Control+Shift+L'); // a production build: no overlay to open
+  await expect(ada.locator('[data-wirestore-devtools]')).toHaveCount(0);
+
   await ada.selectOption('#codec', 'msgpack');
   await ada.waitForURL(/codec=msgpack/);
   await expect(ada.locator('#status')).toHaveText('open');
   await expect(ada.locator('#todos li', { hasText: 'docs by ada' })).toHaveCount(1);
   expect(errors).toEqual([]);
+});
+
+test('npm run dev: the demo from its sources, where Ctrl+Shift+L opens the devtools overlay', async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
+  const dev = spawn(process.execPath, ['demo/serve.mjs', '--dev'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const devOrigin = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      dev.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const match = /on http:\/\/[^:]+:(\d+)\//.exec(output);
+        if (match) resolve(`http://127.0.0.1:${match[1]}`);
+      });
+      dev.once('exit', (code) => reject(new Error(`the dev demo exited with ${code}`)));
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${devOrigin}/?name=dev`);
+    await expect(page.locator('#status')).toHaveText('open', { timeout: 20_000 });
+    await page.keyboard.press('Control+Shift+L');
+    const overlay = page.locator('[data-wirestore-devtools]');
+    await expect(overlay).toHaveCount(1);
+    await overlay.getByRole('tab', { name: 'streams' }).click();
+    await expect(overlay.getByText('todos/list')).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('demo-devtools.png') });
+    expect(errors).toEqual([]);
+  } finally {
+    dev.kill();
+  }
 });

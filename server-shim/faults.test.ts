@@ -299,10 +299,9 @@ describe('auth and terminal closes', () => {
     await waitFor(() => server.stats.framesIn >= 3); // the client's hello, 'echo', and 'never' arrived
     const status = client.status.get();
     expect(status.state).toBe('open');
-    const startedAt = Date.now();
     server.disconnect(status.state === 'open' ? status.connectionId : '', 4401, 'session revoked');
+    // TERMINATED, not the TIMEOUT that callTimeoutMs (60 s, past the test's own timeout) would give.
     await expect(pending).rejects.toMatchObject({ code: 'TERMINATED', details: { closeCode: 4401 } });
-    expect(Date.now() - startedAt).toBeLessThan(5000);
     expect(client.status.get()).toEqual({ state: 'terminal', code: 4401, reason: 'session revoked' });
     await expect(client.call('echo', 2)).rejects.toMatchObject({ code: 'TERMINATED' });
     await waitFor(() => server.connectionCount === 0);

@@ -7,9 +7,8 @@ afterEach(closeAll);
 
 it('fails at once when a live listener holds the port', async () => {
   const holder = await startServer({ api: {} });
-  const startedAt = Date.now();
+  // Waiting (up to 65 s) instead would outlast the test's own timeout.
   await expect(listenOrWait(uws().App(), '127.0.0.1', holder.port!, console)).rejects.toThrow(/the port is in use/);
-  expect(Date.now() - startedAt).toBeLessThan(2000); // no waiting for a live conflict
 });
 
 it('waits, and says why, when only connections the previous server closed hold the port (TIME_WAIT)', async () => {

@@ -9,6 +9,9 @@ export const client = createClient({
   codec,
   url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?name=${encodeURIComponent(name)}`,
   offline: { queue: true },
+  // `npm run dev`: Ctrl+Shift+L opens the overlay. `npm start` serves a production build, which
+  // carries none of it.
+  devtools: true,
 });
 
 /** Reloads the page with another wire codec (the client picks its codec once). */
