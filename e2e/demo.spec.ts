@@ -8,20 +8,26 @@ import { wireFor } from '../testing/index';
 let demo: ChildProcess;
 let origin: string;
 
-test.beforeAll(async () => {
-  demo = spawn(process.execPath, ['demo/serve.mjs'], {
+/** Starts `demo/serve.mjs` as `npm start` (or, with `--dev`, `npm run dev`) does; resolves with its page origin. */
+async function startDemo(args: string[] = []): Promise<{ process: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ['demo/serve.mjs', ...args], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  origin = await new Promise<string>((resolve, reject) => {
+  const pageOrigin = await new Promise<string>((resolve, reject) => {
     let output = '';
-    demo.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk;
       const match = /on http:\/\/[^:]+:(\d+)\//.exec(output);
       if (match) resolve(`http://127.0.0.1:${match[1]}`);
     });
-    demo.once('exit', (code) => reject(new Error(`the demo server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`the demo server exited with ${code}`)));
   });
+  return { process: child, origin: pageOrigin };
+}
+
+test.beforeAll(async () => {
+  ({ process: demo, origin } = await startDemo());
 });
 
 test.afterAll(() => {
@@ -133,20 +139,9 @@ test('the Svelte demo, two people: presence, cursors, a shared todo, a rollback,
 
 test('npm run dev: the demo from its sources, where Ctrl+Shift+L opens the devtools overlay', async ({ page }, testInfo) => {
   test.setTimeout(60_000);
-  const dev = spawn(process.execPath, ['demo/serve.mjs', '--dev'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const dev = await startDemo(['--dev']);
   try {
-    const devOrigin = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      dev.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const match = /on http:\/\/[^:]+:(\d+)\//.exec(output);
-        if (match) resolve(`http://127.0.0.1:${match[1]}`);
-      });
-      dev.once('exit', (code) => reject(new Error(`the dev demo exited with ${code}`)));
-    });
+    const devOrigin = dev.origin;
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${devOrigin}/?name=dev`);
@@ -159,6 +154,6 @@ test('npm run dev: the demo from its sources, where Ctrl+Shift+L opens the devto
     await page.screenshot({ path: testInfo.outputPath('demo-devtools.png') });
     expect(errors).toEqual([]);
   } finally {
-    dev.kill();
+    dev.process.kill();
   }
 });
