@@ -9,6 +9,7 @@ function fresh() {
     topics: new Map(),
     requests: new Map(),
     calls: new Map(),
+    attempts: new Map(),
     coalesced: 0,
     note: (lane, what) => notes.push(`${lane}: ${what}`),
   };
@@ -48,4 +49,16 @@ it('notes the gaps and duplicates the client counted, marks the backfill, and se
     'topic:chat: seq 5 dropped by the chaos controls',
   ]);
   expect(calls).toEqual([expect.objectContaining({ id: 9, path: 'todos/add', key: 'k', outcome: 'LOCKED' })]);
+});
+
+it('counts a resend of the same idempotency key as another attempt of one call', () => {
+  const { calls, feed } = fresh();
+  feed('out', { type: 'call', id: 1, path: 'pay', args: [5], key: 'k1' });
+  feed('out', { type: 'call', id: 1, path: 'pay', args: [5], key: 'k1' }); // after a dropped socket
+  feed('out', { type: 'batch', calls: [{ id: 2, path: 'read', args: [] }], sequential: false });
+  expect(calls.map(({ path, attempt, batch }) => ({ path, attempt, batch }))).toEqual([
+    { path: 'pay', attempt: 1, batch: false },
+    { path: 'pay', attempt: 2, batch: false },
+    { path: 'read', attempt: 1, batch: true },
+  ]);
 });

@@ -7,6 +7,8 @@ export interface Derivation {
   /** Subscribe requests by ref: what position the client asked to resume from. */
   requests: Map<number, { topic: string; resume?: { epoch: string; seq: number } }>;
   calls: Map<number, CallRecord>;
+  /** How many times each idempotency key went out: a resend is the same key again. */
+  attempts: Map<string, number>;
   coalesced: number;
   note(lane: string, what: string): void;
 }
@@ -48,14 +50,13 @@ export function deriveFromFrame(
 
 function deriveOut(state: Derivation, frame: Record<string, unknown>, recordCall: (call: CallRecord) => void): void {
   const record = (call: Record<string, unknown>, batch: boolean) => {
-    const entry: CallRecord = {
-      id: Number(call.id),
-      path: String(call.path),
-      args: call.args,
-      key: call.key as string | undefined,
-      batch,
-      sentAt: Date.now(),
-    };
+    const key = call.key as string | undefined;
+    const attempt = key === undefined ? 1 : (state.attempts.get(key) ?? 0) + 1;
+    if (key !== undefined) {
+      state.attempts.set(key, attempt);
+      if (state.attempts.size > 1000) state.attempts.delete(state.attempts.keys().next().value!);
+    }
+    const entry: CallRecord = { id: Number(call.id), path: String(call.path), args: call.args, key, batch, attempt, sentAt: Date.now() };
     state.calls.set(entry.id, entry);
     if (state.calls.size > 500) state.calls.delete(state.calls.keys().next().value!);
     recordCall(entry);

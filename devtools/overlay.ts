@@ -25,6 +25,12 @@ export function toggleOverlay(recorders: Recorder[]): void {
   panel.setAttribute('role', 'dialog');
   panel.setAttribute('aria-label', 'wirestore devtools');
   root.append(style, panel);
+  // Its size is remembered for the session (the panel is resizable from its corner).
+  const size = sessionStorage.getItem('wirestore-devtools-size')?.split('x').map(Number);
+  if (size?.length === 2 && size.every((n) => n > 100)) Object.assign(panel.style, { width: `${size[0]}px`, height: `${size[1]}px` });
+  new ResizeObserver(() => {
+    if (panel.offsetWidth > 100) sessionStorage.setItem('wirestore-devtools-size', `${panel.offsetWidth}x${panel.offsetHeight}`);
+  }).observe(panel);
   document.body.append(host);
   const draw = () => {
     const recorder = recorders[view.client] ?? recorders[0];

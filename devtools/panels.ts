@@ -86,7 +86,7 @@ function body(recorder: Recorder, view: ViewState): string {
       return streams(recorder);
     case 'calls':
       return table(
-        ['sent', 'path', 'args', 'outcome', 'ms', 'key'],
+        ['sent', 'path', 'args', 'outcome', 'ms', 'attempt', 'key'],
         recorder.calls
           .toArray()
           .reverse()
@@ -96,6 +96,7 @@ function body(recorder: Recorder, view: ViewState): string {
             preview(call.args, 80),
             call.outcome === undefined ? 'pending' : call.outcome === 'ok' ? 'ok' : `<span class="bad">${escape(call.outcome)}</span>`,
             call.settledAt ? String(call.settledAt - call.sentAt) : '',
+            call.attempt > 1 ? `<span class="bad">${call.attempt}</span>` : '1',
             escape(call.key?.slice(0, 10) ?? '—'),
           ]),
       );
@@ -140,7 +141,10 @@ function connection(recorder: Recorder): string {
     ['pressure', pressure.active ? escape(pressure.reason) : 'none'],
     ['coalesced', preview(client.coalesced.get())],
     ['offline queue', `${queue.length} waiting${queue.replaying ? ', replaying' : ''}`],
-    ...queue.entries.map((entry) => ['', `${escape(entry.path)} ${preview(entry.args, 60)}`]),
+    ...queue.entries.map((entry) => [
+      '',
+      `${escape(entry.path)} ${preview(entry.args, 60)} <span class="lane">waiting ${Math.round((Date.now() - entry.queuedAt) / 1000)} s</span>`,
+    ]),
   ];
   return table(['', ''], rows);
 }

@@ -30,6 +30,8 @@ export interface CallRecord {
   args: unknown;
   key: string | undefined;
   batch: boolean;
+  /** 1 for the first send; more when the same idempotency key went out again (after a drop, or from the queue). */
+  attempt: number;
   sentAt: number;
   settledAt?: number;
   outcome?: 'ok' | string;
@@ -65,6 +67,7 @@ export class Recorder {
       topics: new Map(),
       requests: new Map(),
       calls: new Map(),
+      attempts: new Map(),
       coalesced: 0,
       note: (lane, what) => this.note(lane, what),
     };
