@@ -13,6 +13,7 @@ export default tseslint.config(
       'e2e/pages/**',
       'demo/public/**',
       'e2e/apps/dist/**',
+      'e2e/apps/dist-dev/**',
       // Its own toolchain (svelte-kit sync writes the tsconfig its code needs); built and run by e2e.
       'e2e/sveltekit/**',
     ],

@@ -11,7 +11,10 @@ let pageErrors: string[] = [];
 
 test.beforeEach(async () => {
   pageErrors = [];
-  shimUnderTest = await new ShimUnderTest({ api: frameworkApi(), static: { '/apps/': 'e2e/apps/dist' } }).start();
+  shimUnderTest = await new ShimUnderTest({
+    api: frameworkApi(),
+    static: { '/apps/': 'e2e/apps/dist', '/apps-dev/': 'e2e/apps/dist-dev' },
+  }).start();
 });
 
 test.afterEach(async () => {
@@ -49,3 +52,20 @@ for (const framework of ['react', 'vue', 'svelte']) {
     await expect(items(page)).toHaveText(['first', `from ${framework}`, 'after the restart']);
   });
 }
+
+test('react, built by Vite in development mode: Ctrl+Shift+L opens the devtools overlay; the production build has none', async ({
+  page,
+}) => {
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(shimUnderTest.pageUrl('/apps-dev/react/index.html'));
+  await expect(page.locator('#stream-status')).toHaveText('live');
+  await page.keyboard.press('Control+Shift+L');
+  const overlay = page.locator('[data-wirestore-devtools]');
+  await expect(overlay).toHaveCount(1);
+  await expect(overlay.getByText('loaded (snapshot)')).toBeVisible();
+
+  await page.goto(shimUnderTest.pageUrl('/apps/react/index.html'));
+  await expect(page.locator('#stream-status')).toHaveText('live');
+  await page.keyboard.press('Control+Shift+L');
+  await expect(page.locator('[data-wirestore-devtools]')).toHaveCount(0);
+});

@@ -1,4 +1,5 @@
-// Builds the framework fixture apps (React, Vue, Svelte 5) with Vite into e2e/apps/dist, against
+// Builds the framework fixture apps (React, Vue, Svelte 5) with Vite into e2e/apps/dist (and the
+// React one in development mode into e2e/apps/dist-dev), against
 // the built package (dist/), as an app that installed wirestore would. Run by Playwright's global
 // setup, after `npm run build`.
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -9,21 +10,34 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function buildFrameworkApps() {
-  await build({
+  await buildApps('production');
+  // The React app again as a development build (as `vite` serves it in dev): devtools included.
+  await buildApps('development');
+}
+
+/** The three apps in production mode (`dist/`), or the React one in development mode (`dist-dev/`). */
+function buildApps(mode) {
+  const dev = mode === 'development';
+  return build({
     root: here,
-    base: '/apps/',
+    base: dev ? '/apps-dev/' : '/apps/',
+    mode,
     logLevel: 'warn',
     configFile: false,
     plugins: [svelte()],
     esbuild: { jsx: 'automatic' },
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
     resolve: {
       alias: [{ find: /^wirestore$/, replacement: `${root}dist/index.js` }],
     },
     build: {
-      outDir: `${here}dist`,
+      outDir: `${here}${dev ? 'dist-dev' : 'dist'}`,
       emptyOutDir: true,
+      minify: !dev,
       rollupOptions: {
-        input: { react: `${here}react/index.html`, vue: `${here}vue/index.html`, svelte: `${here}svelte/index.html` },
+        input: dev
+          ? { react: `${here}react/index.html` }
+          : { react: `${here}react/index.html`, vue: `${here}vue/index.html`, svelte: `${here}svelte/index.html` },
       },
     },
   });
