@@ -4,6 +4,7 @@ import { subprotocolFor, type Codec } from '../protocol/codec';
 import type { ClientFrame, HelloFrame, ServerFrame } from '../protocol/frames';
 import { readServerFrame } from '../protocol/server-frame-guard';
 import { reconnectDelay, type BackoffOptions } from './backoff';
+import { isBrowserOffline, watchBrowser } from './browser-events';
 import { clientInstanceId } from './idempotency-key';
 import { defaultSocketUrl } from './page-origin';
 import { safeInvoke } from './safe-invoke';
@@ -78,7 +79,14 @@ export class Connection {
     if (this.config.url === undefined) defaultSocketUrl();
     this.#attempt = 0;
     this.#$status.set({ state: 'connecting' });
-    this.#detachBrowserEvents = this.#watchBrowser();
+    this.#detachBrowserEvents = watchBrowser({
+      comeBack: () => this.#retrySoon(),
+      wentOffline: () => {
+        if (this.#$status.get().state !== 'reconnecting') return;
+        clearTimeout(this.#retryTimer);
+        this.#$status.set({ state: 'offline' });
+      },
+    });
     void this.#openSocket();
   }
 
@@ -268,34 +276,6 @@ export class Connection {
     this.#attempt = 0;
     void this.#reconnectNow();
   }
-
-  #watchBrowser(): (() => void) | undefined {
-    const win = globalThis.window as (Window & typeof globalThis) | undefined;
-    const doc = globalThis.document as Document | undefined;
-    if (!win?.addEventListener) return undefined;
-    let wasHidden = doc?.visibilityState === 'hidden';
-    const onOnline = () => this.#retrySoon();
-    const onOffline = () => {
-      if (this.#$status.get().state !== 'reconnecting') return;
-      clearTimeout(this.#retryTimer);
-      this.#$status.set({ state: 'offline' });
-    };
-    const onVisibility = () => {
-      if (doc?.visibilityState === 'hidden') wasHidden = true;
-      else if (wasHidden) {
-        wasHidden = false;
-        this.#retrySoon();
-      }
-    };
-    win.addEventListener('online', onOnline);
-    win.addEventListener('offline', onOffline);
-    doc?.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      win.removeEventListener('online', onOnline);
-      win.removeEventListener('offline', onOffline);
-      doc?.removeEventListener('visibilitychange', onVisibility);
-    };
-  }
 }
 
 const utf8 = new TextEncoder();
@@ -305,9 +285,4 @@ function exceeds(payload: string | Uint8Array, limit: number): boolean {
   if (typeof payload !== 'string') return payload.byteLength > limit;
   if (payload.length * 3 <= limit) return false;
   return utf8.encode(payload).byteLength > limit;
-}
-
-function isBrowserOffline(): boolean {
-  const nav = globalThis.navigator as Navigator | undefined;
-  return typeof globalThis.window !== 'undefined' && nav?.onLine === false;
 }

@@ -8,8 +8,7 @@ import { RpcError } from './rpc-error';
 import type { ReliabilityCounts } from './reliability';
 import type { PersistedStream, StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
-import type { OptimisticLayers } from './optimistic-layers';
-import type { MutableStream, StreamWriteMethods } from './stream-mutations';
+import { WriteSide } from './write-side';
 import { isHydrationData, type HydrationData, type StreamStatus, type StreamStore, type SyncOutcome } from './stream-types';
 
 export type { HydrationData, StreamStatus, StreamStore, SyncOutcome } from './stream-types';
@@ -42,12 +41,7 @@ export class StreamController<Value> implements WireSubscriber {
   #merge: MergeConfig;
   #merger: Merger;
   #actions: CrudActions | undefined;
-  readonly #$canUndo = atom(false);
-  readonly #$canRedo = atom(false);
-  // The write side loads on demand: until it has, there are no optimistic layers to show.
-  #layers: OptimisticLayers | undefined;
-  #writes: StreamWriteMethods | undefined;
-  #writesLoading: Promise<StreamWriteMethods> | undefined;
+  readonly #writeSide: WriteSide;
   #state: unknown;
   #hasState = false;
   #position: Position | undefined;
@@ -80,29 +74,26 @@ export class StreamController<Value> implements WireSubscriber {
       hydrate: (data: Value | HydrationData) => this.hydrate(data),
       when: (condition: boolean | ReadableAtom<unknown> | (() => boolean)) => whenStore(store, condition),
     });
-    const write =
-      (name: Exclude<keyof StreamWriteMethods, 'optimistic'>) =>
-      (...args: unknown[]): Promise<unknown> =>
-        this.#writes
-          ? (this.#writes[name] as (...a: unknown[]) => Promise<unknown>)(...args)
-          : this.#loadWrites().then((writes) => (writes[name] as (...a: unknown[]) => Promise<unknown>)(...args));
-    Object.assign(store, {
-      canUndo: this.#$canUndo,
-      canRedo: this.#$canRedo,
-      mutate: write('mutate'),
-      create: write('create'),
-      update: write('update'),
-      remove: write('remove'),
-      undo: write('undo'),
-      redo: write('redo'),
-      // Shown at once when the write side has loaded (it starts loading when the store is first
-      // listened to); before that, as soon as it has, and the rollback still takes it back.
-      optimistic: (event: string, data: unknown) => {
-        if (this.#writes) return this.#writes.optimistic(event, data);
-        const rollback = this.#loadWrites().then((writes) => writes.optimistic(event, data));
-        return () => void rollback.then((undo) => undo());
+    // The mutations read the live merger and state through getters, which cannot be arrows.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const controller = this;
+    this.#writeSide = new WriteSide(
+      {
+        get merger() {
+          return controller.#merger;
+        },
+        get confirmed() {
+          return controller.#state;
+        },
+        get actions() {
+          return controller.#actions;
+        },
+        call: (path, args) => host.call(path, args),
       },
-    });
+      () => this.#publish(),
+      host.historyLimit,
+    );
+    Object.assign(store, this.#writeSide.methods());
     this.store = store;
     // The wire subscription follows nanostores' mount state (mounted from the first listener until
     // a while after the last one left), never the listener count at some later microtask: a
@@ -110,7 +101,7 @@ export class StreamController<Value> implements WireSubscriber {
     // stays mounted throughout, and the store must load.
     onMount(this.#$value, () => {
       this.#mounted = true;
-      this.#loadWrites().catch(() => {}); // a failed load is reported to the write that needs it
+      this.#writeSide.load().catch(() => {}); // a failed load is reported to the write that needs it
       onIdleChange(false);
       void this.#start();
       return () => {
@@ -232,30 +223,6 @@ export class StreamController<Value> implements WireSubscriber {
 
   // ---- internals ----
 
-  #loadWrites(): Promise<StreamWriteMethods> {
-    // The mutations read the live merger and state through getters, which cannot be arrows.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const controller = this;
-    const stream: MutableStream = {
-      get merger() {
-        return controller.#merger;
-      },
-      get confirmed() {
-        return controller.#state;
-      },
-      get actions() {
-        return controller.#actions;
-      },
-      call: (path, args) => this.host.call(path, args),
-    };
-    this.#writesLoading ??= import('./stream-mutations').then(({ streamMutations }) => {
-      const { layers, methods } = streamMutations(stream, () => this.#publish(), this.host.historyLimit, this.#$canUndo, this.#$canRedo);
-      this.#layers = layers;
-      return (this.#writes = methods);
-    });
-    return this.#writesLoading;
-  }
-
   async #start(): Promise<void> {
     if (this.host.storage && !this.#restored) this.#restored = this.#restore(this.host.storage);
     await this.#restored;
@@ -292,7 +259,7 @@ export class StreamController<Value> implements WireSubscriber {
 
   #apply(event: EventEnvelope): void {
     this.#merger.apply(this.#state, event.event, event.data);
-    this.#layers?.noteServerEvent(event.event, event.data, this.#merger);
+    this.#writeSide.layers?.noteServerEvent(event.event, event.data, this.#merger);
   }
 
   #applyQueued(): boolean {
@@ -309,7 +276,8 @@ export class StreamController<Value> implements WireSubscriber {
 
   #publish(): void {
     if (!this.#hasState) return;
-    this.#$value.set((this.#layers ? this.#layers.compose(this.#merger, this.#state) : this.#merger.view(this.#state)) as Value);
+    const layers = this.#writeSide.layers;
+    this.#$value.set((layers ? layers.compose(this.#merger, this.#state) : this.#merger.view(this.#state)) as Value);
     this.#scheduleSave();
   }
 

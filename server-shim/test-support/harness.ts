@@ -63,3 +63,8 @@ export function quietLogger(): ServerOptions['logger'] & { errors: unknown[][] }
   const errors: unknown[][] = [];
   return { info() {}, debug() {}, warn() {}, error: (...args: unknown[]) => void errors.push(args), errors };
 }
+
+/** The close code and reason a raw `ws` socket gets. */
+export function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+}
