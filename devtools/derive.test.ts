@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
 import type { CallRecord } from './recorder';
 
@@ -8,15 +8,33 @@ function fresh() {
   const state: Derivation = {
     topics: new Map(),
     requests: new Map(),
+    streams: new Map(),
     calls: new Map(),
     attempts: new Map(),
     coalesced: 0,
+    batches: 0,
     note: (lane, what) => notes.push(`${lane}: ${what}`),
   };
   const feed = (direction: 'in' | 'out', frame: Record<string, unknown>) =>
     deriveFromFrame(state, direction, frame, (call) => calls.push(call));
   return { notes, calls, state, feed };
 }
+
+it('notes a stream subscription on its topic lane, naming the stream path it was for', () => {
+  const { notes, feed } = fresh();
+  feed('out', { type: 'subscribe', ref: 1, topic: 'todos/list', stream: true });
+  feed('in', {
+    type: 'subscribed',
+    ref: 1,
+    topic: 'todos',
+    epoch: 'e',
+    seq: 0,
+    resumed: false,
+    snapshot: true,
+    merge: { strategy: 'crud' },
+  });
+  expect(notes).toEqual(['topic:todos: loaded (snapshot) (for todos/list)']);
+});
 
 it('names why a resubscription reloaded: a changed epoch, or a replay that no longer reaches', () => {
   const { notes, feed } = fresh();
@@ -25,9 +43,7 @@ it('names why a resubscription reloaded: a changed epoch, or a replay that no lo
   feed('out', { type: 'subscribe', ref: 2, topic: 'todos', resume: { epoch: 'b.0', seq: 1 } });
   feed('in', { type: 'subscribed', ref: 2, topic: 'todos', epoch: 'b.0', seq: 90, resumed: false, snapshot: true });
   expect(notes).toEqual([
-    'topic:todos: subscribe: resume from (a.0, 4)',
     'topic:todos: reloaded: epoch changed a.0 → b.0 (server restarted, or the topic was idle and freed)',
-    'topic:todos: subscribe: resume from (b.0, 1)',
     'topic:todos: reloaded: the replay buffer no longer holds seq 2',
   ]);
 });
@@ -42,7 +58,7 @@ it('notes the gaps and duplicates the client counted, marks the backfill, and se
   feed('in', { topic: 'chat', seq: 5, droppedByDevtools: true });
   feed('out', { type: 'call', id: 9, path: 'todos/add', args: ['x'], key: 'k' });
   feed('in', { type: 'error', id: 9, error: { code: 'LOCKED', message: 'no' } });
-  expect(notes.slice(2)).toEqual([
+  expect(notes.slice(1)).toEqual([
     'topic:chat: duplicate seq 4 dropped',
     'topic:chat: gap: seq 7 came after missing ones; backfill requested',
     'topic:chat: backfilled: resumed at seq 4, 3 replayed',
@@ -57,8 +73,23 @@ it('counts a resend of the same idempotency key as another attempt of one call',
   feed('out', { type: 'call', id: 1, path: 'pay', args: [5], key: 'k1' }); // after a dropped socket
   feed('out', { type: 'batch', calls: [{ id: 2, path: 'read', args: [] }], sequential: false });
   expect(calls.map(({ path, attempt, batch }) => ({ path, attempt, batch }))).toEqual([
-    { path: 'pay', attempt: 1, batch: false },
-    { path: 'pay', attempt: 2, batch: false },
-    { path: 'read', attempt: 1, batch: true },
+    { path: 'pay', attempt: 1, batch: undefined },
+    { path: 'pay', attempt: 2, batch: undefined },
+    { path: 'read', attempt: 1, batch: 1 },
   ]);
+});
+
+it('measures the round trip of a heartbeat from its ping to its pong', () => {
+  vi.useFakeTimers({ now: 1_000 });
+  try {
+    const { state, feed } = fresh();
+    feed('out', { type: 'ping' });
+    vi.setSystemTime(1_042);
+    feed('in', { type: 'pong' });
+    expect(state.rttMs).toBe(42);
+    feed('in', { type: 'pong' }); // unasked: changes nothing
+    expect(state.rttMs).toBe(42);
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -5,15 +5,25 @@ export interface Derivation {
   /** Per topic: the epoch and seq of its last subscribe reply, and whether a gap awaits its backfill. */
   topics: Map<string, { epoch: string | undefined; seq: number; gapOpen: boolean }>;
   /** Subscribe requests by ref: what position the client asked to resume from. */
-  requests: Map<number, { topic: string; resume?: { epoch: string; seq: number } }>;
+  requests: Map<number, { topic: string; args?: unknown; resume?: { epoch: string; seq: number } }>;
+  /** Each stream's topic and merge, as its server's reply named them, by `streamKey(path, args)`. */
+  streams: Map<string, { topic: string; merge: unknown }>;
   calls: Map<number, CallRecord>;
   /** How many times each idempotency key went out: a resend is the same key again. */
   attempts: Map<string, number>;
   coalesced: number;
+  /** Batch frames sent so far: a batched call carries its batch's number. */
+  batches: number;
+  /** When the last heartbeat ping went out, and the round trip of the last one answered (ms). */
+  pingSentAt?: number;
+  rttMs?: number;
   note(lane: string, what: string): void;
 }
 
 const lane = (topic: string) => `topic:${topic}`;
+
+/** How the overlay finds a stream's merge: its path and arguments. */
+export const streamKey = (path: string, args: unknown): string => `${path}\u0000${JSON.stringify(args)}`;
 
 /** Reads one frame: notes what it means for reliability, and records calls. */
 export function deriveFromFrame(
@@ -45,11 +55,14 @@ export function deriveFromFrame(
     case 'result':
     case 'error':
       return settleCall(state, frame);
+    case 'pong':
+      if (state.pingSentAt !== undefined) state.rttMs = Date.now() - state.pingSentAt;
+      state.pingSentAt = undefined;
   }
 }
 
 function deriveOut(state: Derivation, frame: Record<string, unknown>, recordCall: (call: CallRecord) => void): void {
-  const record = (call: Record<string, unknown>, batch: boolean) => {
+  const record = (call: Record<string, unknown>, batch: number | undefined) => {
     const key = call.key as string | undefined;
     const attempt = key === undefined ? 1 : (state.attempts.get(key) ?? 0) + 1;
     if (key !== undefined) {
@@ -61,12 +74,15 @@ function deriveOut(state: Derivation, frame: Record<string, unknown>, recordCall
     if (state.calls.size > 500) state.calls.delete(state.calls.keys().next().value!);
     recordCall(entry);
   };
-  if (frame.type === 'call') record(frame, false);
-  else if (frame.type === 'batch') for (const call of (frame.calls ?? []) as Array<Record<string, unknown>>) record(call, true);
-  else if (frame.type === 'subscribe') {
+  if (frame.type === 'ping') state.pingSentAt = Date.now();
+  else if (frame.type === 'call') record(frame, undefined);
+  else if (frame.type === 'batch') {
+    const batch = ++state.batches;
+    for (const call of (frame.calls ?? []) as Array<Record<string, unknown>>) record(call, batch);
+  } else if (frame.type === 'subscribe') {
     const resume = frame.resume as { epoch: string; seq: number } | undefined;
-    state.requests.set(Number(frame.ref), { topic: String(frame.topic), ...(resume && { resume }) });
-    state.note(lane(String(frame.topic)), resume ? `subscribe: resume from (${resume.epoch}, ${resume.seq})` : 'subscribe');
+    // Noted with its reply, on the topic's lane: a stream's request names its path, the reply its topic.
+    state.requests.set(Number(frame.ref), { topic: String(frame.topic), args: frame.args, ...(resume && { resume }) });
   } else if (frame.type === 'unsubscribe') state.note(lane(String(frame.topic)), 'unsubscribe');
 }
 
@@ -84,6 +100,8 @@ function deriveSubscribed(state: Derivation, frame: Record<string, unknown>): vo
   else if (request?.resume) what = `reloaded: the replay buffer no longer holds seq ${request.resume.seq + 1}`;
   else what = frame.snapshot ? 'loaded (snapshot)' : 'subscribed';
   if (known?.gapOpen) what = `backfilled: ${what}`;
+  if (request && request.topic !== topic) what += ` (for ${request.topic})`;
+  if (request && frame.merge !== undefined) state.streams.set(streamKey(request.topic, request.args ?? []), { topic, merge: frame.merge });
   state.note(lane(topic), what);
   state.topics.set(topic, { epoch, seq: Number(frame.seq) + replayed, gapOpen: false });
 }

@@ -1,15 +1,19 @@
 import { OVERLAY_CSS } from './overlay-style';
 import type { Recorder } from './recorder';
-import { renderPanel, TABS, type Tab, type ViewState } from './panels';
+import { buildPanel, renderPanel, TABS, type Tab, type ViewState } from './panels';
 
 let host: HTMLElement | undefined;
 let refresh: ReturnType<typeof setInterval> | undefined;
+
+const SIZE_KEY = 'wirestore-devtools-size';
+const PLACE_KEY = 'wirestore-devtools-place';
 
 const view: ViewState = {
   tab: (sessionStorage.getItem('wirestore-devtools-tab') as Tab | null) ?? 'timeline',
   client: 0,
   filter: '',
   paused: false,
+  redact: false,
 };
 
 /** Opens the overlay, or closes it when open. */
@@ -18,27 +22,78 @@ export function toggleOverlay(recorders: Recorder[]): void {
   host = document.createElement('div');
   host.setAttribute('data-wirestore-devtools', '');
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = OVERLAY_CSS;
+  addStyles(root);
   const panel = document.createElement('section');
   panel.className = 'panel';
   panel.setAttribute('role', 'dialog');
   panel.setAttribute('aria-label', 'wirestore devtools');
-  root.append(style, panel);
-  // Its size is remembered for the session (the panel is resizable from its corner).
-  const size = sessionStorage.getItem('wirestore-devtools-size')?.split('x').map(Number);
-  if (size?.length === 2 && size.every((n) => n > 100)) Object.assign(panel.style, { width: `${size[0]}px`, height: `${size[1]}px` });
-  new ResizeObserver(() => {
-    if (panel.offsetWidth > 100) sessionStorage.setItem('wirestore-devtools-size', `${panel.offsetWidth}x${panel.offsetHeight}`);
-  }).observe(panel);
+  root.append(panel);
+  rememberSizeAndPlace(panel);
   document.body.append(host);
+  const current = () => recorders[view.client] ?? recorders[0];
   const draw = () => {
-    const recorder = recorders[view.client] ?? recorders[0];
-    if (recorder) renderPanel(panel, recorder, recorders.length, view, draw);
+    const recorder = current();
+    if (recorder) renderPanel(panel, recorder, recorders.length, view);
   };
+  buildPanel(panel, current, view, draw);
   draw();
   refresh = setInterval(() => !view.paused && draw(), 500);
   document.addEventListener('keydown', onEscape);
+}
+
+/**
+ * A constructed stylesheet where the browser has them: a page's Content-Security-Policy without
+ * 'unsafe-inline' blocks a `<style>` element but not these. Older browsers get the element.
+ */
+function addStyles(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet !== 'undefined' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(OVERLAY_CSS);
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = OVERLAY_CSS;
+  root.append(style);
+}
+
+/** The panel is resized from its corner and moved by its header; both are kept for the session. */
+function rememberSizeAndPlace(panel: HTMLElement): void {
+  const size = sessionStorage.getItem(SIZE_KEY)?.split('x').map(Number);
+  if (size?.length === 2 && size.every((n) => n > 100)) Object.assign(panel.style, { width: `${size[0]}px`, height: `${size[1]}px` });
+  const place = sessionStorage.getItem(PLACE_KEY)?.split(',').map(Number);
+  if (place?.length === 2 && place.every((n) => Number.isFinite(n))) placeAt(panel, place[0]!, place[1]!);
+  new ResizeObserver(() => {
+    if (panel.offsetWidth > 100) sessionStorage.setItem(SIZE_KEY, `${panel.offsetWidth}x${panel.offsetHeight}`);
+  }).observe(panel);
+  panel.addEventListener('pointerdown', (down) => {
+    const header = (down.target as HTMLElement).closest('[data-drag]');
+    if (!header || (down.target as HTMLElement).closest('button, select, input, label')) return;
+    const box = panel.getBoundingClientRect();
+    const offsetX = down.clientX - box.left;
+    const offsetY = down.clientY - box.top;
+    const move = (event: PointerEvent) => placeAt(panel, event.clientX - offsetX, event.clientY - offsetY);
+    const up = () => {
+      panel.removeEventListener('pointermove', move);
+      const now = panel.getBoundingClientRect();
+      sessionStorage.setItem(PLACE_KEY, `${Math.round(now.left)},${Math.round(now.top)}`);
+    };
+    panel.setPointerCapture(down.pointerId);
+    panel.addEventListener('pointermove', move);
+    panel.addEventListener('pointerup', up, { once: true });
+  });
+}
+
+/** Moves the panel's top-left corner to (left, top), kept inside the window. */
+function placeAt(panel: HTMLElement, left: number, top: number): void {
+  const maxLeft = Math.max(0, innerWidth - Math.min(panel.offsetWidth || 200, innerWidth));
+  const maxTop = Math.max(0, innerHeight - 40);
+  Object.assign(panel.style, {
+    left: `${Math.min(Math.max(0, left), maxLeft)}px`,
+    top: `${Math.min(Math.max(0, top), maxTop)}px`,
+    right: 'auto',
+    bottom: 'auto',
+  });
 }
 
 function onEscape(event: KeyboardEvent): void {

@@ -4,6 +4,7 @@ import type { WebSocketConstructor } from '../sdk/connection';
 import { clientInternals, type ClientInternals } from '../sdk/dev-internals';
 import type { ConnectionStatus } from '../sdk/status';
 import { Ring } from './ring';
+import { FrameLog } from './frame-log';
 import { ObservedSockets, peekEvent } from './observed-sockets';
 import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
 
@@ -29,7 +30,8 @@ export interface CallRecord {
   path: string;
   args: unknown;
   key: string | undefined;
-  batch: boolean;
+  /** The number of the batch frame it went out in (counted per client from 1), or undefined when sent alone. */
+  batch: number | undefined;
   /** 1 for the first send; more when the same idempotency key went out again (after a drop, or from the queue). */
   attempt: number;
   sentAt: number;
@@ -54,21 +56,25 @@ export interface DevtoolsCounters {
  * timeline and calls, each in a bounded ring. Loaded only in development builds.
  */
 export class Recorder {
-  readonly frames = new Ring<FrameRecord>(500);
+  readonly frames = new FrameLog(500);
   readonly timeline = new Ring<TimelineEntry>(2000);
   readonly calls = new Ring<CallRecord>(100);
   readonly sockets: ObservedSockets;
   readonly derivation: Derivation;
   #reconnects = 0;
+  /** The last close: its code, reason and class, and when. */
+  lastClose: { at: number; code: number; reason: string; closeClass: string } | undefined;
   #queueReplays = 0;
 
   constructor(readonly internals: ClientInternals) {
     this.derivation = {
       topics: new Map(),
       requests: new Map(),
+      streams: new Map(),
       calls: new Map(),
       attempts: new Map(),
       coalesced: 0,
+      batches: 0,
       note: (lane, what) => this.note(lane, what),
     };
     const base = internals.socket.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
@@ -115,8 +121,7 @@ export class Recorder {
   }
 
   #onFrame(direction: 'in' | 'out', payload: string | ArrayBuffer, frame: Record<string, unknown> | undefined): void {
-    const bytes = typeof payload === 'string' ? payload.length : payload.byteLength;
-    this.frames.push({ at: Date.now(), direction, bytes, payload });
+    this.frames.push(direction, payload, Date.now());
     if (frame) deriveFromFrame(this.derivation, direction, frame, (call) => this.calls.push(call));
   }
 
@@ -139,15 +144,19 @@ export class Recorder {
     client.status.listen((status) => {
       if (status.state === 'open') this.note('connection', `open: epoch ${status.epoch}, connection ${status.connectionId}`);
       else if (status.state === 'reconnecting') {
-        if (previous !== 'reconnecting') this.#reconnects++;
+        if (previous !== 'reconnecting') {
+          this.#reconnects++;
+          this.lastClose = { at: Date.now(), code: status.code, reason: status.reason, closeClass: closeClassOf(status.code) };
+        }
         const delay = Math.max(0, Math.round(status.nextRetryAt - Date.now()));
         this.note(
           'connection',
           `dropped: ${status.code}${status.reason ? ` ${status.reason}` : ''} (${closeClassOf(status.code)}); retry #${status.attempt} in ${delay} ms`,
         );
-      } else if (status.state === 'terminal')
+      } else if (status.state === 'terminal') {
+        this.lastClose = { at: Date.now(), code: status.code, reason: status.reason, closeClass: 'TERMINAL' };
         this.note('connection', `ended by the server: ${status.code} ${status.reason} (terminal, no retry)`);
-      else this.note('connection', status.state);
+      } else this.note('connection', status.state);
       previous = status.state;
     });
   }

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readdir, readFile } from 'node:fs/promises';
 import { frameworkApi } from './apps/shared/api';
 import { ShimUnderTest } from './support/shim';
 
@@ -68,4 +69,21 @@ test('react, built by Vite in development mode: Ctrl+Shift+L opens the devtools 
   await expect(page.locator('#stream-status')).toHaveText('live');
   await page.keyboard.press('Control+Shift+L');
   await expect(page.locator('[data-wirestore-devtools]')).toHaveCount(0);
+});
+
+test('a Vite production build of an app with `devtools: true` is byte for byte the build without it, but for the option', async () => {
+  // Built by the global setup: e2e/apps/dist-devtools/{on,off}.
+  const scripts = async (variant: string) => {
+    const folder = `e2e/apps/dist-devtools/${variant}/assets`;
+    const names = (await readdir(folder)).filter((name) => name.endsWith('.js')).sort();
+    const code = await Promise.all(names.map((name) => readFile(`${folder}/${name}`, 'utf8')));
+    // File names carry content hashes, which the option changes; the code is compared without them.
+    return { files: names.length, code: code.join('\n').replace(/-[\w-]{8}\.js/g, '.js') };
+  };
+  const on = await scripts('on');
+  const off = await scripts('off');
+  expect(on.files).toBe(off.files);
+  expect(on.code).toContain('devtools:!0');
+  expect(on.code.replaceAll('devtools:!0', 'devtools:!1')).toBe(off.code);
+  expect(on.code).not.toMatch(/__wirestore__|data-wirestore-devtools|Ctrl\+Shift\+L/);
 });

@@ -200,6 +200,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       streams,
       socket: connection.config,
       url: typeof options.url === 'string' ? options.url : undefined,
+      queue: () => offline?.current(),
     });
     if (options.devtools) void devtoolsReady();
   }

@@ -15,6 +15,8 @@ export interface ClientInternals {
   /** The connection's settings: the devtools swap in an observing WebSocket here. */
   socket: { WebSocket: WebSocketConstructor | undefined };
   url: string | undefined;
+  /** The offline queue once loaded (clients with `offline: { queue: true }`), for its flush and drop. */
+  queue(): { replay(): Promise<void>; drop(id: string): Promise<void> } | undefined;
 }
 
 /** @internal */

@@ -47,3 +47,21 @@ it('every tab\u2019s view follows the shared queue, whichever tab queued or repl
   await until(watching, (state) => state.length === 0);
   expect(watching.busy).toBe(false); // its next call goes straight out, not through the queue
 });
+
+it('drop removes one waiting call: its caller gets DROPPED, every tab sees it gone, and a replay skips it', async () => {
+  const storage = memoryQueueStorage();
+  const online = { now: false };
+  const applied: string[] = [];
+  const queue = tab(storage, online, applied);
+  const other = tab(storage, online, applied);
+  const kept = queue.enqueue('edit/kept', [], 'k1');
+  const dropped = queue.enqueue('edit/dropped', [], 'k2').catch((error: { code: string }) => error.code);
+  await until(other, (state) => state.length === 2);
+  await queue.drop(queue.state.get().entries[1]!.id);
+  expect(await dropped).toBe('DROPPED');
+  await until(other, (state) => state.length === 1);
+  online.now = true;
+  await queue.replay();
+  expect(await kept).toBe('ok');
+  expect(applied).toEqual(['edit/kept']);
+});

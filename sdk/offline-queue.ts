@@ -132,6 +132,16 @@ export class OfflineQueue {
     return result;
   }
 
+  /** Removes one waiting entry (the devtools' "drop"); its caller's promise rejects with `DROPPED`. */
+  async drop(id: string): Promise<void> {
+    const call = (await this.refresh()).find((entry) => entry.id === id);
+    if (!call) return;
+    await this.options.storage.remove(id);
+    this.fail(call, new RpcError('DROPPED' satisfies WirestoreErrorCode, `${call.path} was dropped from the offline queue`));
+    await this.refresh();
+    this.channel?.postMessage({ changed: true } satisfies QueueMessage);
+  }
+
   /** Re-reads storage (entries may come from other tabs) into the store. */
   async refresh(): Promise<QueuedCall[]> {
     const entries = await this.options.storage.list();

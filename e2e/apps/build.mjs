@@ -13,6 +13,37 @@ export async function buildFrameworkApps() {
   await buildApps('production');
   // The React app again as a development build (as `vite` serves it in dev): devtools included.
   await buildApps('development');
+  // And twice more in production, alone, with `devtools: true` and with it turned off, for the
+  // byte comparison that proves a production build carries none of the devtools.
+  await buildDevtoolsPair();
+}
+
+/** e2e/apps/dist-devtools/{on,off}: the React app's production build with and without `devtools: true`. */
+async function buildDevtoolsPair() {
+  for (const devtools of ['on', 'off']) {
+    await build({
+      root: here,
+      base: '/apps/',
+      mode: 'production',
+      logLevel: 'warn',
+      configFile: false,
+      plugins: [
+        {
+          name: 'devtools-switch',
+          transform: (code, id) =>
+            devtools === 'off' && id.endsWith('shared/client.ts') ? code.replace('devtools: true', 'devtools: false') : null,
+        },
+      ],
+      esbuild: { jsx: 'automatic' },
+      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      resolve: { alias: [{ find: /^wirestore$/, replacement: `${root}dist/index.js` }] },
+      build: {
+        outDir: `${here}dist-devtools/${devtools}`,
+        emptyOutDir: true,
+        rollupOptions: { input: { react: `${here}react/index.html` } },
+      },
+    });
+  }
 }
 
 /** The three apps in production mode (`dist/`), or the React one in development mode (`dist-dev/`). */
