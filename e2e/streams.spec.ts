@@ -1,5 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { stream, type Context } from '../server-shim/index';
+// Our own `wirestore/testing` (dogfood): the `wire` fixture and `wireFor` for other pages.
+import { expect, test, wireFor } from '../testing/index';
 import { ShimUnderTest } from './support/shim';
 import { OtherUsers } from './support/users';
 
@@ -92,6 +94,7 @@ test('two browser contexts editing the same crud stream converge', async ({ brow
 
 test('cutting connections while events are published leaves every page equal to the server, no duplicate, no gap', async ({ browser }) => {
   const pages = await Promise.all([1, 2, 3].map(() => newUser(browser)));
+  const wires = await Promise.all(pages.map((page) => wireFor(page)));
   for (const page of pages) await openStreamsPage(page);
   for (const page of pages) await expect(page.locator('#stream-status')).toHaveText('live');
   const api = todoPublisher();
@@ -110,9 +113,10 @@ test('cutting connections while events are published leaves every page equal to 
     const ids = ((await todosOf(page)) as Todo[]).map((todo) => todo.id);
     expect(new Set(ids).size).toBe(ids.length);
   }
+  for (const wire of wires) await wire.expectNoUnhealedGaps();
 });
 
-test('a reload with persist shows the stored data before the socket opens, then resumes', async ({ page }) => {
+test('a reload with persist shows the stored data before the socket opens, then resumes', async ({ page, wire }) => {
   await openStreamsPage(page, { persist: '1' });
   await page.evaluate(async () => {
     await window.streamsTest.add('kept across reloads');
@@ -121,8 +125,7 @@ test('a reload with persist shows the stored data before the socket opens, then 
   await expect.poll(() => todosOf(page)).toHaveLength(2);
   await expect.poll(() => storedTodoCounts(page)).toContain(2); // the store saved them (a quarter second after the change)
 
-  shim.proxy.refuse(true); // the shim is unreachable while the page reloads
-  shim.proxy.cutAll();
+  await wire.offline(); // the shim is unreachable while the page reloads
   todoPublisher().add('published while the page was away');
   await page.reload();
   await page.waitForFunction(() => 'streamsTest' in window);
@@ -131,9 +134,11 @@ test('a reload with persist shows the stored data before the socket opens, then 
   expect(firstRender?.connection).not.toBe('open');
   expect(await page.evaluate(() => window.streamsTest.lastSync())).toBe('restored');
 
-  shim.proxy.refuse(false);
-  await expect.poll(() => todosOf(page), { timeout: 10_000 }).toEqual(truth);
+  wire.online();
+  await wire.waitForSync('todos/list');
+  expect(await todosOf(page)).toEqual(truth);
   expect(await page.evaluate(() => window.streamsTest.lastSync())).toBe('recovered');
+  expect(await wire.reliability()).toMatchObject({ recovered: 1, reloaded: 0 });
 });
 
 /** Server-side writes that bypass any page: `truth` plus a publish, as another user's edit would. */

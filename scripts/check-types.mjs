@@ -7,10 +7,11 @@
 // such as `// server.ts`, so the client block's `import type { api } from './server'` resolves);
 // consumers/types/readme-ambient.d.ts declares what they leave out (a `db`, a `client`).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeConsumerProject, packPackage, readmeBlocks } from './consumer-project.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'consumers/types');
@@ -43,21 +44,13 @@ const linkedForReadme = [
 const work = mkdtempSync(join(tmpdir(), 'wirestore-types-'));
 
 try {
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop();
+  const tarball = packPackage(work);
   let failed = false;
   // `readme` compiles the README's blocks; it skips lib checks only because @nanostores/vue's own
   // declarations fail them (wirestore's are checked by the other two with skipLibCheck false).
   for (const resolution of ['bundler', 'node16', 'readme']) {
     const project = join(work, resolution);
-    mkdirSync(join(project, 'node_modules/wirestore'), { recursive: true });
-    execFileSync('tar', ['-xzf', join(work, tarball), '-C', join(project, 'node_modules/wirestore'), '--strip-components=1']);
-    for (const name of resolution === 'readme' ? [...linked, ...linkedForReadme] : linked) {
-      mkdirSync(join(project, 'node_modules', name, '..'), { recursive: true });
-      symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name), 'dir');
-    }
+    makeConsumerProject(project, tarball, resolution === 'readme' ? [...linked, ...linkedForReadme] : linked);
     for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.ts'))) cpSync(join(fixtures, file), join(project, file));
     const readmeFiles = resolution === 'readme' ? writeReadmeBlocks(project) : [];
     const tsconfig = JSON.parse(readFileSync(join(fixtures, `tsconfig.${resolution}.json`), 'utf8'));
@@ -77,11 +70,7 @@ try {
   /** Writes each ```ts block of the README as a module; returns the file names. */
   function writeReadmeBlocks(project) {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    // Fenced blocks at any indent (inside a list item too), the indent taken off.
-    const blocks = [...readme.matchAll(/^( *)```(tsx?)\n([\s\S]*?)^\1```/gm)].map(([, indent, language, code]) => ({
-      language,
-      code: code.replace(new RegExp(`^${indent}`, 'gm'), ''),
-    }));
+    const blocks = readmeBlocks(readme);
     const files = ['readme-ambient.d.ts'];
     blocks.forEach(({ language, code }, index) => {
       const named = /^\/\/ ([\w-]+)\.ts\n/.exec(code);
