@@ -70,6 +70,7 @@ function cdnBuild(mode) {
           'msgpack-codec': 'wirestore-msgpack.js',
           'offline-setup': 'wirestore-offline.js',
           'stream-mutations': 'wirestore-writes.js',
+          'tab-share': 'wirestore-tabs.js',
           recorder: 'wirestore-devtools-recorder.js',
           overlay: 'wirestore-devtools-overlay.js',
         })[chunk.name] ?? 'wirestore-[name].js',

@@ -43,6 +43,14 @@ export interface ClientOptions extends ConnectionHooks {
    * overlay entirely, whatever this says.
    */
   devtools?: boolean;
+  /**
+   * Share one socket among this app's tabs (same origin and URL): one tab, elected with a Web
+   * Lock, holds it; the others reach it over a BroadcastChannel. Everything works the same from
+   * every tab. When that tab closes, another takes over at once, resuming every stream and
+   * resending calls in flight (they run once). Browsers without Web Locks or BroadcastChannel
+   * keep a socket per tab. Default false.
+   */
+  shareAcrossTabs?: boolean;
   /** Where `persist` streams are stored. Default: IndexedDB via idb-keyval. */
   streamStorage?: StreamStorage;
 }

@@ -24,6 +24,7 @@ import { Subscriptions, type WireHost } from './subscriptions';
 import { RawTopics } from './topic-listeners';
 import { newReliabilityCounts } from './reliability';
 import { clientInternals } from './dev-internals';
+import type { SharedSocket } from './tab-share';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
@@ -48,10 +49,18 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const latest = new LatestSender(() => $pressure.get().active);
 
   const loadCodec = codecLoader(options.codec);
+  // `shareAcrossTabs`: the tabs of this app share one socket. The first socket waits for that
+  // code, a few ms, once; it decides whether this browser can share (else a socket per tab).
+  let tabRole: SharedSocket['role'] | undefined;
+  const sharingReady = () =>
+    Promise.resolve(
+      options.shareAcrossTabs &&
+        import('./tab-share').then(({ shareSocket }) => (tabRole = shareSocket(options, namespace(), connection.config, loadCodec))),
+    );
   const connection: Connection = new Connection({
     url: options.url,
     // In development with `devtools`, the first socket waits for the recorder (a few ms, once).
-    loadCodec: () => (process.env.NODE_ENV !== 'production' && options.devtools ? devtoolsReady().then(loadCodec) : loadCodec()),
+    loadCodec: () => (process.env.NODE_ENV !== 'production' && options.devtools ? devtoolsReady() : sharingReady()).then(loadCodec),
     WebSocket: options.WebSocket,
     backoff: options.reconnect ?? {},
     heartbeatIntervalMs: options.heartbeatIntervalMs,
@@ -88,7 +97,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const offline: OfflineLink | undefined = options.offline?.queue
     ? new OfflineLink(options.offline, namespace(), {
         send: (call) => calls.send(call.path, call.args, settings.callTimeoutMs, call.key),
-        isOpen,
+        // Only the tab holding a shared socket replays the queue.
+        isOpen: () => isOpen() && (tabRole?.get().leader ?? true),
         connect: () => connection.start(),
       })
     : undefined;
@@ -188,7 +198,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   };
   let recording: Promise<unknown> | undefined;
   const devtoolsReady = () =>
-    (recording ??= import('../devtools/recorder')
+    (recording ??= sharingReady()
+      .then(() => import('../devtools/recorder'))
       .then(({ startRecording }) => startRecording(client))
       .catch((error: unknown) => {
         console.warn('[wirestore] devtools could not start:', error);
@@ -201,6 +212,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       socket: connection.config,
       url: typeof options.url === 'string' ? options.url : undefined,
       queue: () => offline?.current(),
+      tabRole: () => tabRole?.get(),
     });
     if (options.devtools) void devtoolsReady();
   }

@@ -2,6 +2,7 @@ import type { Client } from './client-types';
 import type { WebSocketConstructor } from './connection';
 import type { ReliabilityCounts } from './reliability';
 import type { StreamCache } from './stream-cache';
+import type { TabRole } from './tab-router';
 
 /**
  * What the devtools read of a client. Filled in development builds only: every use sits behind
@@ -17,6 +18,8 @@ export interface ClientInternals {
   url: string | undefined;
   /** The offline queue once loaded (clients with `offline: { queue: true }`), for its flush and drop. */
   queue(): { replay(): Promise<void>; drop(id: string): Promise<void> } | undefined;
+  /** With `shareAcrossTabs`: this tab's id and which tab holds the socket. */
+  tabRole(): TabRole | undefined;
 }
 
 /** @internal */

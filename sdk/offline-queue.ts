@@ -149,9 +149,12 @@ export class OfflineQueue {
     return entries;
   }
 
-  /** Replays every entry in order, in the one tab holding the lock; others return at once. */
+  /**
+   * Replays every entry in order, in the one tab holding the lock; others return at once. Not
+   * while offline, nor in a tab that shares another tab's socket (`isOnline` is false there).
+   */
   async replay(): Promise<void> {
-    if (this.replaying) return;
+    if (this.replaying || !this.isOnline()) return;
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     if (!locks) return this.drain();
     await locks.request(`wirestore-queue:${this.name}`, { ifAvailable: true }, async (lock) => {
