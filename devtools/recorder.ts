@@ -211,6 +211,7 @@ function exposeOnWindow(): void {
     timeline: (index = 0) => allRecorders[index]?.timeline.toArray(),
     export: (index = 0) => allRecorders[index]?.export(),
     chaos: (index = 0) => allRecorders[index]?.sockets,
+    tabs: (index = 0) => allRecorders[index]?.internals.tabRole(),
   };
 }
 

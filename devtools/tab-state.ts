@@ -39,10 +39,19 @@ export function connectionTab(recorder: Recorder): string {
           )
         : 'none',
     ],
+    ['tabs', tabsRow(recorder)],
     ['pressure', pressure.active ? escape(pressure.reason) : 'none'],
     ['coalesced', preview(client.coalesced.get())],
   ];
   return table(['', ''], rows);
+}
+
+/** With `shareAcrossTabs`: whether this tab holds the shared socket, or which tab does. */
+function tabsRow(recorder: Recorder): string {
+  const role = recorder.internals.tabRole();
+  if (!role) return 'a socket of its own (shareAcrossTabs is off, or this browser cannot share)';
+  if (role.leader) return `this tab leads: it holds the socket the other tabs share (tab ${escape(role.tab.slice(0, 8))})`;
+  return `follows tab ${escape(role.leaderTab?.slice(0, 8) ?? '(not known yet)')}, which holds the shared socket`;
 }
 
 /** Every live store: path, args, merge, status, last sync, position, items, its value and last events. */

@@ -12,7 +12,14 @@ interface Todo {
 }
 declare global {
   interface Window {
-    tabsTest: { todos(): Todo[] | undefined; seen: number[]; add(text: string): Promise<Todo> };
+    tabsTest: {
+      todos(): Todo[] | undefined;
+      seen: number[];
+      add(text: string): Promise<Todo>;
+      queued(): number;
+      state(): string;
+      outcomes: string[];
+    };
   }
 }
 
@@ -46,12 +53,17 @@ test.beforeEach(async () => {
 test.afterEach(async () => shim.stop());
 
 /** Opens a tab, noting whether it opened a real socket (the leader's) and any page error. */
-async function openTab(context: BrowserContext, sockets: Map<Page, number>, errors: string[]): Promise<Page> {
+async function openTab(
+  context: BrowserContext,
+  sockets: Map<Page, number>,
+  errors: string[],
+  query: Record<string, string> = {},
+): Promise<Page> {
   const page = await context.newPage();
   sockets.set(page, 0);
   page.on('websocket', () => sockets.set(page, sockets.get(page)! + 1));
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(shim.pageUrl('/tabs.html'));
+  await page.goto(shim.pageUrl('/tabs.html', query));
   await expect(page.locator('#stream-status')).toHaveText('live');
   return page;
 }
@@ -111,5 +123,75 @@ test('three tabs hold one server connection; the leader closes mid-traffic and n
   expect(sockets.get(fourth)).toBe(0);
   expect(shim.server.stats.connectionsOpened).toBe(opened);
   expect(shim.server.connectionCount).toBe(1);
+  expect(errors).toEqual([]);
+});
+
+test('offline writes from every tab wait in the shared queue and are replayed once, through the shared socket, when the server is back', async ({
+  context,
+}) => {
+  gate.open();
+  const sockets = new Map<Page, number>();
+  const errors: string[] = [];
+  const tabs = [await openTab(context, sockets, errors, { queue: '1' }), await openTab(context, sockets, errors, { queue: '1' })];
+  shim.proxy.refuse(true); // the server is unreachable
+  shim.proxy.cutAll();
+  for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.tabsTest.state())).not.toBe('open');
+  // Each tab's calls settle in that tab; their outcomes are kept on the page and read when all are in.
+  for (const [t, tab] of tabs.entries())
+    await tab.evaluate((prefix) => {
+      window.tabsTest.outcomes = [];
+      for (let i = 0; i < 5; i++)
+        window.tabsTest.add(`${prefix}-${i}`).then(
+          (todo) => window.tabsTest.outcomes.push(todo.text),
+          (error: Error) => window.tabsTest.outcomes.push(`failed: ${error.message}`),
+        );
+    }, `tab${t}`);
+  for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.tabsTest.queued())).toBe(10); // one queue for the origin
+  shim.proxy.refuse(false);
+  for (const [t, tab] of tabs.entries())
+    await expect
+      .poll(() => tab.evaluate(() => [...window.tabsTest.outcomes].sort()))
+      .toEqual(Array.from({ length: 5 }, (_, i) => `tab${t}-${i}`));
+  expect(adds.size).toBe(10);
+  expect([...adds.values()].every((count) => count === 1)).toBe(true);
+  for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.tabsTest.queued())).toBe(0);
+  expect(shim.server.connectionCount).toBe(1);
+  expect(errors).toEqual([]);
+});
+
+test('the devtools overlay says which tab holds the shared socket', async ({ context }) => {
+  const sockets = new Map<Page, number>();
+  const errors: string[] = [];
+  const tabs = [await openTab(context, sockets, errors, { dev: '1' }), await openTab(context, sockets, errors, { dev: '1' })];
+  const roles = await Promise.all(
+    tabs.map((tab) =>
+      tab.evaluate(() =>
+        (window as unknown as { __wirestore__: { tabs(): { tab: string; leader: boolean; leaderTab: string } } }).__wirestore__.tabs(),
+      ),
+    ),
+  );
+  const leaderIndex = roles.findIndex((role) => role.leader);
+  expect(sockets.get(tabs[leaderIndex]!)).toBe(1); // the tab that says it leads holds the real socket
+  expect(roles[1 - leaderIndex]).toMatchObject({ leader: false, leaderTab: roles[leaderIndex]!.tab });
+  for (const [index, tab] of tabs.entries()) {
+    await tab.keyboard.press('Control+Shift+L');
+    await tab.locator('[data-wirestore-devtools]').getByRole('tab', { name: 'connection' }).click();
+    await expect(tab.locator('[data-wirestore-devtools]').locator('tr', { hasText: 'tabs' })).toContainText(
+      index === leaderIndex ? 'this tab leads' : `follows tab ${roles[leaderIndex]!.tab.slice(0, 8)}`,
+    );
+  }
+  expect(errors).toEqual([]);
+});
+
+test('a browser without Web Locks keeps a socket per tab, and everything works as without the option', async ({ context }) => {
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+  const sockets = new Map<Page, number>();
+  const errors: string[] = [];
+  const tabs = [await openTab(context, sockets, errors), await openTab(context, sockets, errors)];
+  expect([...sockets.values()]).toEqual([1, 1]);
+  expect(shim.server.connectionCount).toBe(2);
+  gate.open();
+  await tabs[1]!.evaluate(() => window.tabsTest.add('from the second tab'));
+  for (const tab of tabs) await expect.poll(() => todosOf(tab)).toEqual([{ id: 1, text: 'from the second tab' }]);
   expect(errors).toEqual([]);
 });

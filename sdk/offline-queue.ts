@@ -92,7 +92,9 @@ export class OfflineQueue {
       this.channel.onmessage = (message: MessageEvent<QueueMessage>) => {
         if ('id' in message.data) this.settleLocally(message.data);
         // Another tab queued or replayed: this tab's view (and `busy`) follows the shared queue.
-        void this.refresh();
+        // Where Web Locks keep replays to one tab at a time, this tab also replays if it can (it
+        // is online, and leads when tabs share a socket): a follower tab queues but never replays.
+        void this.refresh().then(() => (globalThis.navigator as Navigator | undefined)?.locks && this.replay());
       };
       // Node (SSR, tests) has BroadcastChannel too, and an open one would keep the process alive.
       (this.channel as BroadcastChannel & { unref?: () => void }).unref?.();
