@@ -43,7 +43,7 @@ export class TabRouter implements LinkRouter {
     private readonly loadCodec: () => Codec | Promise<Codec>,
   ) {
     this.role = { get: () => this.#current };
-    this.#channel = new BroadcastChannel(`wirestore-tabs:${name}`);
+    this.#channel = new BroadcastChannel(`wirestore-tabs.v1:${name}`);
     this.#channel.onmessage = (event: MessageEvent<TabMessage>) => this.#receive(event.data);
     // Held before this tab asks the hub for anything: a hub that sees it free takes the tab for gone.
     this.#alive = new Promise<void>((held) =>
@@ -52,7 +52,7 @@ export class TabRouter implements LinkRouter {
         return forever();
       }),
     );
-    void navigator.locks.request(`wirestore-leader:${name}`, async () => {
+    void navigator.locks.request(`wirestore-leader.v1:${name}`, async () => {
       await this.#lead();
       return forever();
     });
@@ -212,7 +212,7 @@ export class TabRouter implements LinkRouter {
   }
 
   #tabLock(tab: string): string {
-    return `wirestore-tab:${this.name}:${tab}`;
+    return `wirestore-tab.v1:${this.name}:${tab}`;
   }
 
   #post(message: TabMessage): void {

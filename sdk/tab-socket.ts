@@ -42,7 +42,9 @@ export function tabSocketClass(router: LinkRouter, onHandover: () => void): WebS
       super();
       this.url = url;
       this.protocol = (Array.isArray(protocols) ? protocols[0] : protocols) ?? '';
-      router.open(this);
+      // As a real WebSocket: nothing happens before the caller has set its handlers (a hub in this
+      // tab whose socket is already open would otherwise answer inside the constructor, unheard).
+      queueMicrotask(() => this.readyState === 0 && router.open(this));
     }
 
     get onopen(): Handler {
