@@ -33,7 +33,7 @@ test('the README testing example passes in a fresh project against the packed pa
     expect(spec, 'the README has a block starting "// tests/todos.spec.ts"').toBeDefined();
     writeFileSync(join(project, 'tests/todos.spec.ts'), spec!.code);
     cpSync('consumers/testing-app/server.ts', join(project, 'tests/server.ts'));
-    cpSync('consumers/testing-app/build', join(project, 'build'), { recursive: true });
+    cpSync('consumers/testing-app/page', join(project, 'build'), { recursive: true }); // the app's built page
     // The app's build step: the package's production CDN files beside its page.
     cpSync(join(project, 'node_modules/wirestore/dist/cdn'), join(project, 'build'), {
       recursive: true,

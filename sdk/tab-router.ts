@@ -44,7 +44,14 @@ export class TabRouter implements LinkRouter {
   ) {
     this.role = { get: () => this.#current };
     this.#channel = new BroadcastChannel(`wirestore-tabs.v1:${name}`);
-    this.#channel.onmessage = (event: MessageEvent<TabMessage>) => this.#receive(event.data);
+    this.#channel.onmessage = (event: MessageEvent<TabMessage>) => {
+      try {
+        this.#receive(event.data);
+      } catch (error) {
+        // Only this origin's scripts can post here; a message of another shape is a bug there, not a crash here.
+        console.warn('[wirestore] ignored a malformed message between tabs:', error);
+      }
+    };
     // Held before this tab asks the hub for anything: a hub that sees it free takes the tab for gone.
     this.#alive = new Promise<void>((held) =>
       navigator.locks.request(this.#tabLock(this.tab), () => {
