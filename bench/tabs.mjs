@@ -8,11 +8,12 @@
 // frames a second. The tabs report to the server through the client itself (calls to `bench/*`).
 // A real shim on 127.0.0.1; every wait has a deadline.
 import { chromium } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../dist/server.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium.mjs';
 
 const TABS = 5;
 const EVENTS = 20_000;
@@ -47,26 +48,15 @@ const server = createServer({
 });
 const port = await server.listen(0, '127.0.0.1');
 
-function chromiumPath() {
-  try {
-    if (existsSync(chromium.executablePath())) return chromium.executablePath();
-  } catch {
-    // no Playwright browser here
-  }
-  return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
-}
+/** The Chromium binary itself: Playwright's own if installed, else the one on the PATH. */
+const chromiumPath = () => chromiumExecutable() ?? chromium.executablePath();
 
 const profile = mkdtempSync(join(tmpdir(), 'wirestore-bench-tabs-'));
 const browser = spawn(
   chromiumPath(),
   [
     '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
+    ...CHROMIUM_ARGS,
     '--disable-popup-blocking',
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
@@ -143,6 +133,7 @@ try {
   browser.kill();
   await exited;
   await server.close({ drainTimeoutMs: 100 });
-  rmSync(profile, { recursive: true, force: true });
+  // Chromium's helper processes may still be writing to the profile for a moment after it exits.
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 process.exit(0);

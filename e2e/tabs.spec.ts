@@ -96,9 +96,12 @@ test('three tabs hold one server connection; the leader closes mid-traffic and n
     }
   })();
   await expect.poll(() => adds.size).toBe(20); // every call is running on the server
+  const closedAt = Date.now();
   await leader.close();
   // A follower takes over: one new socket, which Playwright sees.
-  await expect.poll(() => followers.reduce((sum, tab) => sum + sockets.get(tab)!, 0)).toBe(1);
+  await expect.poll(() => followers.reduce((sum, tab) => sum + sockets.get(tab)!, 0), { intervals: [10] }).toBe(1);
+  // Reported, not asserted (machines here are noisy): how long the takeover took.
+  test.info().annotations.push({ type: 'takeover', description: `new socket ${Date.now() - closedAt} ms after the leader closed` });
   gate.open();
   const results = await Promise.all(calls);
   await publishing;
