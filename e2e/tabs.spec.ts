@@ -198,3 +198,21 @@ test('a browser without Web Locks keeps a socket per tab, and everything works a
   for (const tab of tabs) await expect.poll(() => todosOf(tab)).toEqual([{ id: 1, text: 'from the second tab' }]);
   expect(errors).toEqual([]);
 });
+
+test('a shim restart under three sharing tabs: the one socket comes back and every tab reloads to the server’s truth', async ({
+  context,
+}) => {
+  gate.open();
+  const sockets = new Map<Page, number>();
+  const errors: string[] = [];
+  const tabs = [];
+  for (let i = 0; i < 3; i++) tabs.push(await openTab(context, sockets, errors));
+  await tabs[2]!.evaluate(() => window.tabsTest.add('before the restart'));
+  await shim.restart(); // a new process: new epochs, nothing to resume from
+  truth.push({ id: 99, text: 'after the restart' });
+  for (const tab of tabs) await expect(tab.locator('#stream-status')).toHaveText('live');
+  shim.server.publish('todos', 'created', { id: 99, text: 'after the restart' });
+  for (const tab of tabs) await expect.poll(() => todosOf(tab)).toEqual(truth);
+  expect(shim.server.connectionCount).toBe(1);
+  expect(errors).toEqual([]);
+});
