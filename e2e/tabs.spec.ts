@@ -136,8 +136,8 @@ test('offline writes from every tab wait in the shared queue and are replayed on
   const sockets = new Map<Page, number>();
   const errors: string[] = [];
   const tabs = [await openTab(context, sockets, errors, { queue: '1' }), await openTab(context, sockets, errors, { queue: '1' })];
-  shim.proxy.refuse(true); // the server is unreachable
-  shim.proxy.cutAll();
+  shim.refuse(true); // the server is unreachable
+  shim.cut();
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.tabsTest.state())).not.toBe('open');
   // Each tab's calls settle in that tab; their outcomes are kept on the page and read when all are in.
   for (const [t, tab] of tabs.entries())
@@ -150,7 +150,7 @@ test('offline writes from every tab wait in the shared queue and are replayed on
         );
     }, `tab${t}`);
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.tabsTest.queued())).toBe(10); // one queue for the origin
-  shim.proxy.refuse(false);
+  shim.refuse(false);
   for (const [t, tab] of tabs.entries())
     await expect
       .poll(() => tab.evaluate(() => [...window.tabsTest.outcomes].sort()))

@@ -36,8 +36,8 @@ async function openWritesPage(page: Page) {
 }
 
 async function goOffline(pages: Page[]) {
-  shim.proxy.refuse(true);
-  shim.proxy.cutAll();
+  shim.refuse(true);
+  shim.cut();
   for (const page of pages) await expect.poll(() => page.evaluate(() => window.writesTest.status())).not.toBe('open');
 }
 
@@ -59,7 +59,7 @@ test('20 edits made offline survive a reload and are applied exactly once on rec
   await expect.poll(() => page.evaluate(() => window.writesTest.queued())).toBe(20);
   expect(appliedCount.size).toBe(0);
 
-  shim.proxy.refuse(false);
+  shim.refuse(false);
   await expect.poll(() => page.evaluate(() => window.writesTest.queued()), { timeout: 10_000 }).toBe(0);
   expectEachAppliedOnce(texts);
   const replayed = await page.evaluate(() => window.writesTest.replayed.map((entry) => entry.args[0]));
@@ -79,7 +79,7 @@ test('with two tabs open, queued edits are replayed by one tab, each applied exa
   }
   await expect.poll(() => tabs[1]!.evaluate(() => window.writesTest.queued())).toBeGreaterThanOrEqual(10);
 
-  shim.proxy.refuse(false);
+  shim.refuse(false);
   await expect.poll(() => appliedCount.size, { timeout: 10_000 }).toBe(20);
   // A negative check: both queues are empty and idle, then a second replay has its chance to land.
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.writesTest.queued())).toBe(0);

@@ -11,6 +11,14 @@ export interface TestServer {
   readonly origin: string;
   /** Stops the shim (gracefully) and starts a new one with the same options behind the same port. */
   restart(): Promise<void>;
+  /**
+   * While `true`, new connections to `url` and `origin` are refused, as by a server that is down
+   * (for every page and client at once; the `wire` fixture does it for one page). Open
+   * connections stay until `cut()`.
+   */
+  refuse(refusing: boolean): void;
+  /** Cuts every open connection through the port at once, with no close frame: a network drop. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +47,8 @@ export async function startTestServer<User = unknown>(options: ServerOptions<Use
       server = await start();
       proxy.retarget(server.port!);
     },
+    refuse: (refusing) => proxy.refuse(refusing),
+    cut: () => proxy.cutAll(),
     async close() {
       await proxy.close();
       await server.close({ drainTimeoutMs: 1000 });

@@ -25,6 +25,11 @@ test('uses the wire', async ({ page, wire }) => {
   // @ts-expect-error: the close code is a number
   await wire.cut('4401');
   await shim.restart();
+  shim.refuse(true);
+  shim.cut();
+  shim.refuse(false);
+  // @ts-expect-error: refuse takes a boolean
+  shim.refuse('yes');
   await shim.close();
 });
 

@@ -1,55 +1,60 @@
-import { createServer, type ApiObject, type LiveServer, type ServerOptions } from '../../server-shim/index';
-import { TcpProxy } from '../../test-support/tcp-proxy';
+import type { ApiObject, LiveServer, ServerOptions } from '../../server-shim/index';
+// Our own `wirestore/testing` (dogfood): a real shim behind a loopback port that survives restarts.
+import { startTestServer, type TestServer } from '../../testing/index';
 
 /**
- * A real shim serving the e2e pages and the CDN build, reached through a loopback TCP proxy so a
- * test can cut connections, refuse them, or restart the shim behind the same port.
+ * A real shim serving the e2e pages and the CDN build, reached through `startTestServer`'s
+ * loopback port, so a test can cut connections, refuse them, or restart the shim behind it.
  */
 export class ShimUnderTest {
-  server!: LiveServer;
-  proxy!: TcpProxy;
+  #test: TestServer | undefined;
 
   constructor(private readonly options: ServerOptions & { api?: ApiObject }) {}
 
   async start(): Promise<this> {
-    this.server = await this.startServer();
-    this.proxy = new TcpProxy(this.server.port!);
-    await this.proxy.listen();
+    this.#test = await startTestServer({
+      static: { '/': 'e2e/pages', '/cdn/': 'dist/cdn' },
+      logger: { ...console, debug() {}, info() {} },
+      ...this.options,
+    });
     return this;
   }
 
-  /** Pages and WebSocket both through the proxy. */
-  get origin(): string {
-    return `http://127.0.0.1:${this.proxy.port}`;
+  get #running(): TestServer {
+    if (!this.#test) throw new Error('ShimUnderTest: call start() first');
+    return this.#test;
   }
 
-  /** Pages straight from the shim (they load even while the proxy refuses), WebSocket through the proxy. */
+  get server(): LiveServer {
+    return this.#running.server;
+  }
+
+  /** Pages and WebSocket both through the test server's port. */
+  get origin(): string {
+    return this.#running.origin;
+  }
+
+  /** Pages straight from the shim (they load even while connections are refused), WebSocket through the port. */
   pageUrl(path: string, query: Record<string, string> = {}): string {
-    const params = new URLSearchParams({ ...query, ws: `ws://127.0.0.1:${this.proxy.port}/ws` });
+    const params = new URLSearchParams({ ...query, ws: this.#running.url });
     return `http://127.0.0.1:${this.server.port}${path}?${params}`;
   }
 
-  async restart(): Promise<void> {
-    await this.server.close();
-    this.server = await this.startServer();
-    this.proxy.retarget(this.server.port!);
+  restart(): Promise<void> {
+    return this.#running.restart();
   }
 
-  async stop(): Promise<void> {
-    await this.proxy.close();
-    await this.server.close();
+  /** The shim unreachable (new connections refused) or back. */
+  refuse(refusing: boolean): void {
+    this.#running.refuse(refusing);
   }
 
-  private async startServer(): Promise<LiveServer> {
-    const server = createServer({
-      static: { '/': 'e2e/pages', '/cdn/': 'dist/cdn' },
-      logger: { ...console, debug() {}, info() {} },
-      // Pages come from the shim's port while sockets go through the proxy's: two origins on
-      // loopback, both ours.
-      allowedOrigins: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
-      ...this.options,
-    });
-    await server.listen(0, '127.0.0.1');
-    return server;
+  /** Every open connection cut, as a network drop. */
+  cut(): void {
+    this.#running.cut();
+  }
+
+  stop(): Promise<void> {
+    return this.#running.close();
   }
 }
