@@ -61,6 +61,19 @@ test('the plain-HTML CDN page connects, and its todo stream, rollback, undo and 
   expect(errors).toEqual([]);
 });
 
+test('the plain-HTML CDN page with ?devtools: the development CDN build, and Ctrl+Shift+L opens the overlay', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/cdn-page/?devtools`);
+  await expect(page.locator('#status')).toHaveText('open');
+  await page.keyboard.press('Control+Shift+L');
+  const overlay = page.locator('[data-wirestore-devtools]');
+  await expect(overlay.getByRole('tab', { name: 'timeline' })).toBeVisible();
+  await overlay.getByRole('tab', { name: 'streams' }).click();
+  await expect(overlay.locator('tr', { hasText: 'todos' }).first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 /** A person: their own browser context (own IndexedDB, own socket) on the Svelte demo. */
 async function person(browser: Browser, name: string, errors: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
