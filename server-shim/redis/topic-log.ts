@@ -1,0 +1,131 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { APPEND, SINCE } from './scripts';
+
+/** What the log needs of a Redis connection: one command at a time (node-redis `sendCommand`). */
+export interface RedisCommander {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** How much of each topic's history Redis keeps for resuming clients. */
+export interface TopicLogLimits {
+  /** Events kept per topic. Default 1000. */
+  maxEvents?: number;
+  /** Bytes of encoded events kept per topic. Default 4 MiB. */
+  maxBytes?: number;
+  /** Events older than this (ms) are not replayed. Default 5 minutes. */
+  maxAgeMs?: number;
+  /** A topic nobody publishes to is forgotten after this long (ms). Default 7 days. */
+  ttlMs?: number;
+  /** Prefix of every key and channel, to share one Redis between apps. Default `ws:`. */
+  prefix?: string;
+}
+
+export interface Position {
+  epoch: string;
+  seq: number;
+}
+
+/** What a resuming client gets: the events after its position, or the position to reload at. */
+export type SinceResult =
+  { resumed: true; position: Position; events: Array<{ seq: number; event: string }> } | { resumed: false; position: Position };
+
+/** A message on a topic's channel, as every instance receives it. */
+export interface ChannelMessage {
+  epoch: string;
+  seq: number;
+  event: string;
+}
+
+const DEFAULTS = { maxEvents: 1000, maxBytes: 4 * 1024 * 1024, maxAgeMs: 5 * 60_000, ttlMs: 7 * 24 * 3_600_000, prefix: 'ws:' };
+
+/**
+ * One seq and one epoch per topic for a whole cluster, kept in Redis. `append` takes the next seq,
+ * stores the event for replay and publishes it on the topic's channel in one atomic script; `since`
+ * answers a client resuming on any instance. An epoch rotates whenever Redis may have lost data.
+ * @internal The building block of the Redis engine.
+ */
+export class RedisTopicLog {
+  readonly #limits: typeof DEFAULTS;
+
+  constructor(
+    private readonly redis: RedisCommander,
+    limits: TopicLogLimits = {},
+  ) {
+    this.#limits = { ...DEFAULTS, ...limits };
+  }
+
+  /** The channel every instance subscribes to for `topic`. */
+  channelOf(topic: string): string {
+    return `${this.#limits.prefix}{${topic}}`;
+  }
+
+  /** Stamps the event with the topic's next seq, keeps it for replay and publishes it, atomically. */
+  async append(topic: string, event: string, now = Date.now()): Promise<Position> {
+    const { maxEvents, maxBytes, maxAgeMs, ttlMs } = this.#limits;
+    const reply = (await this.#run(APPEND, topic, [
+      newEpoch(),
+      String(ttlMs),
+      event,
+      String(now),
+      this.channelOf(topic),
+      String(maxEvents),
+      String(maxBytes),
+      String(maxAgeMs),
+    ])) as [string, number];
+    return { epoch: reply[0], seq: Number(reply[1]) };
+  }
+
+  /** The events after `from`, if Redis still holds all of them under the same epoch; else where to reload. */
+  async since(topic: string, from: Position, now = Date.now()): Promise<SinceResult> {
+    const { maxEvents, maxAgeMs, ttlMs } = this.#limits;
+    const reply = (await this.#run(SINCE, topic, [
+      newEpoch(),
+      String(ttlMs),
+      from.epoch,
+      String(from.seq),
+      String(maxEvents),
+      String(maxAgeMs),
+      String(now),
+    ])) as [string, number, number, ...Array<number | string>];
+    const position = { epoch: reply[0], seq: Number(reply[1]) };
+    if (Number(reply[2]) !== 1) return { resumed: false, position };
+    const events: Array<{ seq: number; event: string }> = [];
+    for (let i = 3; i < reply.length; i += 2) events.push({ seq: Number(reply[i]), event: String(reply[i + 1]) });
+    return { resumed: true, position, events };
+  }
+
+  /** The topic's position now (its epoch is created if it has none). */
+  async position(topic: string): Promise<Position> {
+    return (await this.since(topic, { epoch: '', seq: 0 })).position;
+  }
+
+  /** Reads a message of a topic's channel. */
+  static parse(message: string): ChannelMessage | undefined {
+    const first = message.indexOf('|');
+    const second = message.indexOf('|', first + 1);
+    if (first <= 0 || second <= first) return undefined;
+    const seq = Number(message.slice(0, first));
+    return Number.isSafeInteger(seq) ? { seq, epoch: message.slice(first + 1, second), event: message.slice(second + 1) } : undefined;
+  }
+
+  /** EVALSHA, and EVAL once when Redis does not know the script yet (after a restart or SCRIPT FLUSH). */
+  async #run(script: string, topic: string, args: string[]): Promise<unknown> {
+    const tagged = `${this.#limits.prefix}{${topic}}`;
+    const keys = [`${tagged}:m`, `${tagged}:x`];
+    try {
+      return await this.redis.sendCommand(['EVALSHA', sha1(script), '2', ...keys, ...args]);
+    } catch (error) {
+      if (!String(error).includes('NOSCRIPT')) throw error;
+      return this.redis.sendCommand(['EVAL', script, '2', ...keys, ...args]);
+    }
+  }
+}
+
+const digests = new Map<string, string>();
+function sha1(script: string): string {
+  let digest = digests.get(script);
+  if (!digest) digests.set(script, (digest = createHash('sha1').update(script).digest('hex')));
+  return digest;
+}
+
+const newEpoch = () => randomUUID();
