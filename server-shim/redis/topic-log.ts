@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { evalScript } from './eval';
 import { APPEND, SINCE } from './scripts';
 
 /** What the log needs of a Redis connection: one command at a time (node-redis `sendCommand`). */
@@ -108,24 +109,10 @@ export class RedisTopicLog {
     return Number.isSafeInteger(seq) ? { seq, epoch: message.slice(first + 1, second), event: message.slice(second + 1) } : undefined;
   }
 
-  /** EVALSHA, and EVAL once when Redis does not know the script yet (after a restart or SCRIPT FLUSH). */
-  async #run(script: string, topic: string, args: string[]): Promise<unknown> {
+  #run(script: string, topic: string, args: string[]): Promise<unknown> {
     const tagged = `${this.#limits.prefix}{${topic}}`;
-    const keys = [`${tagged}:m`, `${tagged}:x`];
-    try {
-      return await this.redis.sendCommand(['EVALSHA', sha1(script), '2', ...keys, ...args]);
-    } catch (error) {
-      if (!String(error).includes('NOSCRIPT')) throw error;
-      return this.redis.sendCommand(['EVAL', script, '2', ...keys, ...args]);
-    }
+    return evalScript(this.redis, script, [`${tagged}:m`, `${tagged}:x`], args);
   }
-}
-
-const digests = new Map<string, string>();
-function sha1(script: string): string {
-  let digest = digests.get(script);
-  if (!digest) digests.set(script, (digest = createHash('sha1').update(script).digest('hex')));
-  return digest;
 }
 
 const newEpoch = () => randomUUID();
