@@ -1,6 +1,7 @@
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { until } from '../../test-support/until';
 import { RedisTopicFeed, type FeedEvent } from './topic-feed';
 import { RedisTopicLog, type Position } from './topic-log';
 
@@ -16,11 +17,6 @@ async function connect() {
   clients.push(client);
   return client;
 }
-
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-};
 
 async function feedFor() {
   const delivered: FeedEvent[] = [];

@@ -1,6 +1,7 @@
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { until } from '../../test-support/until';
 import { RedisTopicLog, type ChannelMessage } from './topic-log';
 
 // Against a real redis-server (Debian's), on a free loopback port, with no persistence.
@@ -24,11 +25,6 @@ async function listen(log: RedisTopicLog, topic: string): Promise<ChannelMessage
   await subscriber.subscribe(log.channelOf(topic), (message) => heard.push(RedisTopicLog.parse(message)!));
   return heard;
 }
-
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-};
 
 beforeAll(async () => {
   await redis.start();

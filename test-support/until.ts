@@ -1,0 +1,7 @@
+import { expect } from 'vitest';
+
+/** Waits until `check` passes, looking every 10 ms, for at most 5 s (then the test fails on it). */
+export async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+}
