@@ -1,29 +1,15 @@
-import { createClient } from '@redis/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { expect, it } from 'vitest';
+import { useRedis } from '../../test-support/redis';
 import type { Outcome } from '../idempotency';
 import { SharedIdempotency } from './idempotency-store';
 
 // Against a real redis-server: "instances" are separate connections with their own SharedIdempotency.
 
-const redis = new RedisServerUnderTest();
-const clients: Array<{ destroy(): void }> = [];
+const { connect } = useRedis();
 
 async function instance(options: ConstructorParameters<typeof SharedIdempotency>[1] = {}) {
-  const client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
-  clients.push(client);
-  return new SharedIdempotency(client, options);
+  return new SharedIdempotency(await connect(), options);
 }
-
-beforeAll(async () => {
-  await redis.start();
-});
-afterAll(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await redis.stop();
-});
 
 it('runs a key once across instances: a repeat during the first attempt waits for its outcome, a later one reads it', async () => {
   const [a, b, c] = [await instance(), await instance(), await instance()];
@@ -50,8 +36,8 @@ it('runs a key once across instances: a repeat during the first attempt waits fo
 });
 
 it('lets a repeat run the call when the instance that claimed it died (its lease ran out), and renews the lease of a slow call', async () => {
-  const dying = await instance({ leaseMs: 150 });
-  const dyingClient = clients.at(-1)!;
+  const dyingClient = await connect();
+  const dying = new SharedIdempotency(dyingClient, { leaseMs: 150 });
   let claimed!: () => void;
   const running = new Promise<void>((resolve) => (claimed = resolve));
   // It claims the key, starts running, and never finishes: as if its process died mid-call…

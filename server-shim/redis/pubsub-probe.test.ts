@@ -1,27 +1,9 @@
-import { createClient } from '@redis/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { expect, it } from 'vitest';
+import { useRedis } from '../../test-support/redis';
 import { until } from '../../test-support/until';
 import { PubSubProbe } from './pubsub-probe';
 
-const redis = new RedisServerUnderTest();
-const clients: Array<{ destroy(): void }> = [];
-async function connect() {
-  const client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  await redis.start();
-});
-afterAll(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await redis.stop();
-});
-
+const { connect } = useRedis();
 it('probes an idle subscriber, stays quiet while the echo comes back, and reports one that went deaf', async () => {
   const subscriber = await connect();
   let stalls = 0;

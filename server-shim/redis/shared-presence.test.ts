@@ -1,25 +1,11 @@
-import { createClient } from '@redis/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { expect, it } from 'vitest';
+import { useRedis } from '../../test-support/redis';
 import { SharedPresence } from './shared-presence';
 
-const redis = new RedisServerUnderTest();
-const clients: Array<{ destroy(): void }> = [];
+const { connect } = useRedis();
 async function instance() {
-  const client = createClient({ url: redis.url });
-  client.on('error', () => {});
-  await client.connect();
-  clients.push(client);
-  return new SharedPresence(client, { expiryMs: 15_000 });
+  return new SharedPresence(await connect(), { expiryMs: 15_000 });
 }
-
-beforeAll(async () => {
-  await redis.start();
-});
-afterAll(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await redis.stop();
-});
 
 it('lists a user once however many tabs and instances, joining with the first connection and leaving with the last', async () => {
   const [a, b] = [await instance(), await instance()];

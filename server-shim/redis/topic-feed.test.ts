@@ -1,22 +1,12 @@
-import { createClient } from '@redis/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { expect, it } from 'vitest';
+import { useRedis } from '../../test-support/redis';
 import { until } from '../../test-support/until';
 import { RedisTopicFeed, type FeedEvent } from './topic-feed';
 import { RedisTopicLog, type Position } from './topic-log';
 
 // Against a real redis-server: one instance's feed, fed by appends from "other instances".
 
-const redis = new RedisServerUnderTest();
-const clients: Array<{ destroy(): void }> = [];
-
-async function connect() {
-  const client = createClient({ url: redis.url, socket: { reconnectStrategy: 20 } });
-  client.on('error', () => {});
-  await client.connect();
-  clients.push(client);
-  return client;
-}
+const { redis, connect } = useRedis();
 
 async function feedFor() {
   const delivered: FeedEvent[] = [];
@@ -29,14 +19,6 @@ async function feedFor() {
   });
   return { feed, log, subscriber, delivered, resets };
 }
-
-beforeAll(async () => {
-  await redis.start();
-});
-afterAll(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await redis.stop();
-});
 
 it('hands on a topic’s events in seq order from where its subscribers are, including those published while it subscribed', async () => {
   const { feed, log, delivered } = await feedFor();

@@ -1,22 +1,13 @@
-import { createClient } from '@redis/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServerUnderTest } from '../../test-support/redis-server';
+import { describe, expect, it } from 'vitest';
+import { useRedis } from '../../test-support/redis';
 import { until } from '../../test-support/until';
 import { RedisTopicLog, type ChannelMessage } from './topic-log';
 
 // Against a real redis-server (Debian's), on a free loopback port, with no persistence.
 
-const redis = new RedisServerUnderTest();
-const connections: Array<{ close(): Promise<unknown> | unknown }> = [];
-
-async function connect() {
-  // No offline queue: while Redis is away a command fails at once rather than waiting to be sent.
-  const client = createClient({ url: redis.url, disableOfflineQueue: true, socket: { reconnectStrategy: 50 } });
-  client.on('error', () => {}); // reconnects are expected in these tests
-  await client.connect();
-  connections.push({ close: () => client.destroy() });
-  return client;
-}
+const { redis, connect: connectTo } = useRedis();
+// No offline queue: while Redis is away a command fails at once rather than waiting to be sent.
+const connect = () => connectTo({ disableOfflineQueue: true });
 
 /** Every message of the topic's channel, parsed, as an instance's subscriber sees them. */
 async function listen(log: RedisTopicLog, topic: string): Promise<ChannelMessage[]> {
@@ -25,14 +16,6 @@ async function listen(log: RedisTopicLog, topic: string): Promise<ChannelMessage
   await subscriber.subscribe(log.channelOf(topic), (message) => heard.push(RedisTopicLog.parse(message)!));
   return heard;
 }
-
-beforeAll(async () => {
-  await redis.start();
-});
-afterAll(async () => {
-  for (const connection of connections.splice(0)) await connection.close();
-  await redis.stop();
-});
 
 describe('RedisTopicLog', () => {
   it('gives a topic one gapless seq across instances, each event stored and published in order', async () => {
