@@ -28,6 +28,7 @@ import { Topics } from './topics';
 import { originPolicy } from './upgrade';
 import { socketBehavior } from './socket-behavior';
 import { loadStreamForSsr } from './ssr-loader';
+import { UserConnections } from './user-connections';
 import { userIdKey } from './user-key';
 import { requireNativeUws, uwsIsNative } from './uws';
 
@@ -54,6 +55,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const replay = new ReplayBuffer(options.replay, () => coarseNow);
   const topics = new Topics(app, [...codecs.values()], replay, epoch);
   const sockets = new Map<string, LiveSocket>();
+  const users = new UserConnections();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   const timing = new PublishTiming();
   const limits = new ConnectionLimits(options.rateLimit, settings.maxSubscriptionsPerConnection);
@@ -174,6 +176,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       epoch,
       limits: serverLimits,
       sockets,
+      users,
       frames,
       topics,
       coalescer,
@@ -214,6 +217,11 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     },
     publishCoalesced,
     signal,
+    sendToUser(userId, event, data) {
+      let reached = 0;
+      for (const ws of users.of(userId)) if (sendFrame(ws, { type: 'signal', event, data })) reached++;
+      return reached;
+    },
     disconnect(connectionId, code = CloseCode.NORMAL, reason = '') {
       const ws = sockets.get(connectionId);
       if (!ws) return false;

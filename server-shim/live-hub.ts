@@ -67,6 +67,14 @@ export interface LiveHub {
   /** Sends a point-to-point message to one connection; false if it is gone. */
   signal(connectionId: string, event: string, data: unknown): boolean;
   /**
+   * Sends a point-to-point message to every connection of the user whose `authenticate` result had
+   * this `id` (each tab and device): clients get it through `client.onSignal`. Returns how many
+   * connections it reached, 0 when the user has none. On this process: across processes once the
+   * Redis engine lands.
+   * @example server.sendToUser(order.ownerId, 'order-shipped', { orderId: order.id })
+   */
+  sendToUser(userId: string | number, event: string, data: unknown): number;
+  /**
    * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
    * for good and rejects its pending calls). False if it is gone.
    */

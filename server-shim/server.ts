@@ -67,6 +67,7 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
     sendCoalesced: hub.sendCoalesced,
     publishCoalesced: hub.publishCoalesced,
     signal: hub.signal,
+    sendToUser: hub.sendToUser,
     disconnect: hub.disconnect,
     loadStream: hub.loadStream,
     closeConnections: hub.closeConnections,

@@ -9,6 +9,7 @@ import type { PressureSnapshot } from './pressure';
 import { sendFrame, type LiveSocket, type SocketData } from './socket-data';
 import type { Topics } from './topics';
 import { handleUpgrade, type UpgradeDeps } from './upgrade';
+import type { UserConnections } from './user-connections';
 
 export interface SocketBehaviorDeps<User> {
   settings: Required<Pick<HubOptions, 'maxPayloadBytes' | 'idleTimeoutSeconds' | 'maxBackpressureBytes'>>;
@@ -18,6 +19,8 @@ export interface SocketBehaviorDeps<User> {
   epoch: string;
   limits: ServerLimits;
   sockets: Map<string, LiveSocket>;
+  /** The open connections of each user with an id (server pushes to a user). */
+  users: UserConnections;
   frames: FrameHandler;
   topics: Topics;
   coalescer: Coalescer;
@@ -54,6 +57,7 @@ export function socketBehavior<User>(deps: SocketBehaviorDeps<User>): WebSocketB
       }
       stats.connectionsOpened++;
       sockets.set(data.connectionId, ws);
+      deps.users.add(ws);
       const { epoch, limits } = deps;
       sendFrame(ws, { type: 'hello', version: PROTOCOL_VERSION, epoch, codec: data.codec.name, connectionId: data.connectionId, limits });
       const pressure = deps.pressure();
@@ -81,6 +85,7 @@ export function socketBehavior<User>(deps: SocketBehaviorDeps<User>): WebSocketB
       if (data.refused) return;
       data.closed = true;
       sockets.delete(data.connectionId);
+      deps.users.remove(ws);
       deps.topics.leaveAll(ws);
     },
   };
