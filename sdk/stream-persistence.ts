@@ -36,3 +36,29 @@ export const indexedDbStorage: StreamStorage = {
           .then(({ set }) => set(key, value))
           .catch(() => undefined),
 };
+
+/**
+ * Saves a stream's snapshot a moment after it changes (a burst of events is one write), or at once
+ * when asked (the store was left). `snapshot` returns undefined while there is nothing to keep.
+ */
+export class SnapshotSaver {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly storage: StreamStorage,
+    private readonly key: string,
+    private readonly snapshot: () => PersistedStream | undefined,
+    private readonly delayMs = 250,
+  ) {}
+
+  schedule(): void {
+    this.#timer ??= setTimeout(() => this.saveNow(), this.delayMs);
+  }
+
+  saveNow(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const snapshot = this.snapshot();
+    if (snapshot) void this.storage.set(this.key, snapshot);
+  }
+}

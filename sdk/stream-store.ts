@@ -6,7 +6,7 @@ import { DEFAULT_MERGE, mergerFor, type Merger } from './merge/index';
 import { judgeEvent, positionAfterAck } from './position';
 import { RpcError } from './rpc-error';
 import type { ReliabilityCounts } from './reliability';
-import type { PersistedStream, StreamStorage } from './stream-persistence';
+import { SnapshotSaver, type PersistedStream, type StreamStorage } from './stream-persistence';
 import type { SubscriptionRequest, WireHost, WireSubscriber } from './subscriptions';
 import { WriteSide } from './write-side';
 import { isHydrationData, type HydrationData, type StreamStatus, type StreamStore, type SyncOutcome } from './stream-types';
@@ -22,8 +22,6 @@ export interface StreamHost extends WireHost {
   counts: ReliabilityCounts;
   historyLimit: number;
 }
-
-const SAVE_DELAY_MS = 250;
 
 /**
  * Drives one stream store: applies the server's snapshot and events through the merger, tracks
@@ -51,7 +49,8 @@ export class StreamController<Value> implements WireSubscriber {
   #queued: EventEnvelope[] = [];
   #flushScheduled = false;
   #pendingMore: Promise<boolean> | undefined;
-  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Persisted streams only (`persist`): their snapshot, saved a moment after each change. */
+  readonly #saver: SnapshotSaver | undefined;
   #restored: Promise<void> | undefined;
   #mounted = false;
 
@@ -95,6 +94,7 @@ export class StreamController<Value> implements WireSubscriber {
     );
     Object.assign(store, this.#writeSide.methods());
     this.store = store;
+    this.#saver = host.storage && new SnapshotSaver(host.storage, host.persistKey, () => this.#snapshot());
     // The wire subscription follows nanostores' mount state (mounted from the first listener until
     // a while after the last one left), never the listener count at some later microtask: a
     // listener that leaves and comes back in the next task (React's useStore, strict-mode effects)
@@ -238,7 +238,7 @@ export class StreamController<Value> implements WireSubscriber {
   #stop(): void {
     if (this.#ref !== undefined) this.host.unsubscribe(this.#ref);
     this.#ref = undefined;
-    this.#saveNow();
+    this.#saver?.saveNow();
   }
 
   async #restore(storage: StreamStorage): Promise<void> {
@@ -278,25 +278,18 @@ export class StreamController<Value> implements WireSubscriber {
     if (!this.#hasState) return;
     const layers = this.#writeSide.layers;
     this.#$value.set((layers ? layers.compose(this.#merger, this.#state) : this.#merger.view(this.#state)) as Value);
-    this.#scheduleSave();
+    this.#saver?.schedule();
   }
 
-  #scheduleSave(): void {
-    if (!this.host.storage || this.#saveTimer) return;
-    this.#saveTimer = setTimeout(() => this.#saveNow(), SAVE_DELAY_MS);
-  }
-
-  #saveNow(): void {
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
-    if (!this.host.storage || !this.#hasState) return;
-    const snapshot: PersistedStream = {
-      data: this.#merger.view(this.#state), // the confirmed state: optimistic layers are not the server's truth
+  /** What a persisted stream keeps: the confirmed state (optimistic layers are not the server's truth). */
+  #snapshot(): PersistedStream | undefined {
+    if (!this.#hasState) return undefined;
+    return {
+      data: this.#merger.view(this.#state),
       position: this.#position,
       merge: this.#merge,
       hasMore: this.#$hasMore.get(),
       cursor: this.#cursor,
     };
-    void this.host.storage.set(this.host.persistKey, snapshot);
   }
 }
