@@ -1,20 +1,11 @@
 import { expect, it, vi } from 'vitest';
-import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
+import { deriveFromFrame, newDerivation, noteEventOutcome } from './derive';
 import type { CallRecord } from './recorder';
 
 function fresh() {
   const notes: string[] = [];
   const calls: CallRecord[] = [];
-  const state: Derivation = {
-    topics: new Map(),
-    requests: new Map(),
-    streams: new Map(),
-    calls: new Map(),
-    attempts: new Map(),
-    coalesced: 0,
-    batches: 0,
-    note: (lane, what) => notes.push(`${lane}: ${what}`),
-  };
+  const state = newDerivation((lane, what) => notes.push(`${lane}: ${what}`));
   const feed = (direction: 'in' | 'out', frame: Record<string, unknown>) =>
     deriveFromFrame(state, direction, frame, (call) => calls.push(call));
   return { notes, calls, state, feed };

@@ -20,6 +20,20 @@ export interface Derivation {
   note(lane: string, what: string): void;
 }
 
+/** A derivation with nothing seen yet, noting through `note`. */
+export function newDerivation(note: Derivation['note']): Derivation {
+  return {
+    topics: new Map(),
+    requests: new Map(),
+    streams: new Map(),
+    calls: new Map(),
+    attempts: new Map(),
+    coalesced: 0,
+    batches: 0,
+    note,
+  };
+}
+
 const lane = (topic: string) => `topic:${topic}`;
 
 /** How the overlay finds a stream's merge: its path and arguments. */

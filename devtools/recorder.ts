@@ -6,7 +6,7 @@ import type { ConnectionStatus } from '../sdk/status';
 import { Ring } from './ring';
 import { FrameLog } from './frame-log';
 import { ObservedSockets, peekEvent } from './observed-sockets';
-import { deriveFromFrame, noteEventOutcome, type Derivation } from './derive';
+import { deriveFromFrame, newDerivation, noteEventOutcome, type Derivation } from './derive';
 
 /** One frame on the wire, kept raw: decoded only when the overlay shows it. */
 export interface FrameRecord {
@@ -67,16 +67,7 @@ export class Recorder {
   #queueReplays = 0;
 
   constructor(readonly internals: ClientInternals) {
-    this.derivation = {
-      topics: new Map(),
-      requests: new Map(),
-      streams: new Map(),
-      calls: new Map(),
-      attempts: new Map(),
-      coalesced: 0,
-      batches: 0,
-      note: (lane, what) => this.note(lane, what),
-    };
+    this.derivation = newDerivation((lane, what) => this.note(lane, what));
     const base = internals.socket.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     this.sockets = new ObservedSockets(base, (direction, payload, frame) => this.#onFrame(direction, payload, frame));
     if (base) internals.socket.WebSocket = this.sockets.constructorFor();
