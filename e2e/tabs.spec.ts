@@ -92,7 +92,7 @@ test('three tabs hold one server connection; the leader closes mid-traffic and n
     for (; published < 30; published++) {
       shim.server.publish('todos', 'created', { id: 1000 + published, text: `server ${published}` });
       truth.push({ id: 1000 + published, text: `server ${published}` });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // paces the publishes, so the leader closes mid-stream
     }
   })();
   await expect.poll(() => adds.size).toBe(20); // every call is running on the server

@@ -74,7 +74,7 @@ describe('auth and terminal closes', () => {
     const server = await startServer({
       api: { me: (ctx: Context<{ token: string }>) => ctx.user.token },
       authenticate: async (request) => {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 10)); // a slow authenticate: the request must be read before any await
         return new URLSearchParams(request.query).get('token') === 'abc' ? { token: request.headers['x-test'] ?? 'none' } : false;
       },
     });

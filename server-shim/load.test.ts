@@ -217,6 +217,7 @@ describe('presence and cursors', () => {
     first.close();
     const reloaded = connectClient(`${server.url}?user=bob&name=Bob`);
     reloaded.subscribe('room:2', () => {});
+    // A negative check: a flicker (Bob gone, then back) would show within this time.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(bobs()).toBe(1);
     expect(seenBobs.slice(seenBobs.indexOf(1))).not.toContain(0); // once listed, never gone

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { useRedis } from '../../test-support/redis';
+import { until } from '../../test-support/until';
 import type { Outcome } from '../idempotency';
 import { SharedIdempotency } from './idempotency-store';
 
@@ -15,11 +16,14 @@ it('runs a key once across instances: a repeat during the first attempt waits fo
   const [a, b, c] = [await instance(), await instance(), await instance()];
   let runs = 0;
   let finish!: (outcome: Outcome) => void;
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
   const first = a.run('user:1', 'k1', () => {
     runs++;
+    started();
     return new Promise<Outcome>((resolve) => (finish = resolve));
   });
-  await new Promise((resolve) => setTimeout(resolve, 20)); // the claim is in Redis
+  await running; // its claim is in Redis: the handler runs only once the key is claimed
   const repeat = b.run('user:1', 'k1', () => {
     runs++;
     return { ok: true, data: 'second' };
@@ -50,16 +54,28 @@ it('lets a repeat run the call when the instance that claimed it died (its lease
     data: 'ran on the survivor',
   });
 
-  const slow = await instance({ leaseMs: 150 });
+  // The slow call's connection, counting the lease renewals it sends (one every lease / 3).
+  const slowClient = await connect();
+  let renewals = 0;
+  const counting = {
+    sendCommand: (args: string[]) => {
+      if (args.includes('renew')) renewals++;
+      return slowClient.sendCommand(args);
+    },
+  };
+  const slow = new SharedIdempotency(counting, { leaseMs: 150 });
   const repeatAfter = await instance({ leaseMs: 150, waitMs: 5_000 });
   let runs = 0;
+  let finish!: () => void;
   const first = slow.run('user:1', 'slow', async () => {
     runs++;
-    await new Promise((resolve) => setTimeout(resolve, 500)); // over three leases long
+    await new Promise<void>((resolve) => (finish = resolve));
     return { ok: true, data: 'slow but alive' };
   });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Four renewals: longer than one lease since the claim, which without them would have run out.
+  await until(() => renewals >= 4);
   const repeat = repeatAfter.run('user:1', 'slow', () => ({ ok: true, data: 'must not run' }));
+  finish();
   expect(await first).toEqual({ ok: true, data: 'slow but alive' });
   expect(await repeat).toEqual({ ok: true, data: 'slow but alive' });
   expect(runs).toBe(1);
