@@ -1,5 +1,6 @@
 import type { Codec } from '../protocol/codec';
 import type { WebSocketConstructor } from '../sdk/connection';
+import { jsonEventTopic } from '../sdk/event-topic';
 
 type FrameListener = (direction: 'in' | 'out', payload: string | ArrayBuffer, frame: Record<string, unknown> | undefined) => void;
 
@@ -144,16 +145,10 @@ function looksLikeEvent(payload: string | ArrayBuffer): boolean {
  * the last `"seq":` is the envelope's. Anything else: undefined, and the caller decodes in full.
  */
 export function peekEvent(payload: string | ArrayBuffer): Record<string, unknown> | undefined {
-  if (typeof payload !== 'string' || !payload.startsWith('{"topic":"')) return undefined;
-  const topicEnd = payload.indexOf('","event":"');
+  if (typeof payload !== 'string') return undefined;
+  const topic = jsonEventTopic(payload);
   const seqAt = payload.lastIndexOf('"seq":');
-  if (topicEnd === -1 || seqAt < topicEnd) return undefined;
-  try {
-    const raw = payload.slice(10, topicEnd);
-    const topic = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw; // escapes are rare
-    const seq = Number.parseInt(payload.slice(seqAt + 6), 10);
-    return Number.isFinite(seq) ? { topic, seq } : undefined;
-  } catch {
-    return undefined;
-  }
+  if (topic === undefined || seqAt === -1) return undefined;
+  const seq = Number.parseInt(payload.slice(seqAt + 6), 10);
+  return Number.isFinite(seq) ? { topic, seq } : undefined;
 }

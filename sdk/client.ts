@@ -24,7 +24,7 @@ import { Subscriptions, type WireHost } from './subscriptions';
 import { RawTopics } from './topic-listeners';
 import { newReliabilityCounts } from './reliability';
 import { clientInternals } from './dev-internals';
-import type { SharedSocket } from './tab-share';
+import type { TabRouter } from './tab-router';
 
 export type { CallOptions, Client, ClientOptions, PressureState } from './client-types';
 
@@ -51,7 +51,7 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
   const loadCodec = codecLoader(options.codec);
   // `shareAcrossTabs`: the tabs of this app share one socket. The first socket waits for that
   // code, a few ms, once; it decides whether this browser can share (else a socket per tab).
-  let tabRole: SharedSocket['role'] | undefined;
+  let tabRole: TabRouter['role'] | undefined;
   const sharingReady = () =>
     Promise.resolve(
       options.shareAcrossTabs &&

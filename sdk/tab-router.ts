@@ -128,14 +128,14 @@ export class TabRouter implements LinkRouter {
   async #lead(): Promise<void> {
     const codec = await this.loadCodec();
     this.#hub = new SocketHub(codec, this.WebSocketImpl, this.#outlet());
-    this.#setRole({ tab: this.tab, leader: true, leaderTab: this.tab });
+    this.#current = { tab: this.tab, leader: true, leaderTab: this.tab };
     this.#post({ kind: 'leader', tab: this.tab });
     this.#handover();
   }
 
   #newLeader(tab: string): void {
     if (tab === this.tab) return;
-    this.#setRole({ tab: this.tab, leader: false, leaderTab: tab });
+    this.#current = { tab: this.tab, leader: false, leaderTab: tab };
     this.#handover();
   }
 
@@ -202,7 +202,7 @@ export class TabRouter implements LinkRouter {
    * not watch the leader's tab: when that goes, the next tab in line for the lock announces itself.)
    */
   #knowLeader(tab: string): void {
-    if (this.#current.leaderTab !== tab) this.#setRole({ tab: this.tab, leader: false, leaderTab: tab });
+    if (this.#current.leaderTab !== tab) this.#current = { tab: this.tab, leader: false, leaderTab: tab };
   }
 
   #watchTab(tab: string, gone: () => void): void {
@@ -212,10 +212,6 @@ export class TabRouter implements LinkRouter {
       this.#watched.delete(tab);
       gone();
     });
-  }
-
-  #setRole(role: TabRole): void {
-    this.#current = role;
   }
 
   #tabLock(tab: string): string {

@@ -8,11 +8,6 @@ import { tabSocketClass } from './tab-socket';
 
 export type { TabRole };
 
-/** @internal */
-export interface SharedSocket {
-  role: TabRouter['role'];
-}
-
 /**
  * Points a client's connection at this tab's shared socket for its app (its URL's namespace and
  * codec: clients that differ in either do not share). Returns who leads, or undefined where this

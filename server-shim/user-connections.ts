@@ -1,6 +1,8 @@
 import { userIdKey } from './user-key';
 import type { LiveSocket } from './socket-data';
 
+const NONE: ReadonlySet<LiveSocket> = new Set();
+
 /**
  * The open connections of each user with an `id`, so a server push to a user reaches every tab
  * and device they have on this process. Entries go with their last connection.
@@ -27,6 +29,6 @@ export class UserConnections {
 
   /** The connections of the user whose `id` is `id`. */
   of(id: string | number): ReadonlySet<LiveSocket> {
-    return this.#byUser.get(userIdKey({ id })!) ?? new Set();
+    return this.#byUser.get(userIdKey({ id })!) ?? NONE;
   }
 }
