@@ -1,5 +1,4 @@
 import { CURSORS_STREAM, PRESENCE_STREAM } from '../protocol/frames';
-import type { StreamController } from '../sdk/stream-store';
 import { streamKey } from './derive';
 import { escape, preview, table, time } from './html';
 import { peekEvent } from './observed-sockets';
@@ -7,10 +6,6 @@ import type { Recorder } from './recorder';
 
 const LAST_EVENTS = 20;
 const isPresencePath = (path: string) => path === PRESENCE_STREAM || path === CURSORS_STREAM;
-
-function eachStream(recorder: Recorder, visit: (controller: StreamController<unknown>) => void): void {
-  recorder.internals.streams.forEach(visit);
-}
 
 export function connectionTab(recorder: Recorder): string {
   const { client, url } = recorder.internals;
@@ -57,7 +52,7 @@ function tabsRow(recorder: Recorder): string {
 /** Every live store: path, args, merge, status, last sync, position, items, its value and last events. */
 export function streamsTab(recorder: Recorder): string {
   const rows: string[][] = [];
-  eachStream(recorder, (controller) => {
+  recorder.internals.streams.forEach((controller) => {
     if (isPresencePath(controller.path)) return;
     const { store } = controller;
     const value = store.get();
@@ -118,7 +113,7 @@ export function queueTab(recorder: Recorder): string {
 /** Who is on each presence topic the page has joined, and where their cursors are. */
 export function presenceTab(recorder: Recorder): string {
   const sections: string[] = [];
-  eachStream(recorder, (controller) => {
+  recorder.internals.streams.forEach((controller) => {
     if (!isPresencePath(controller.path)) return;
     const members = (controller.store.get() ?? []) as Array<Record<string, unknown> & { key: string }>;
     const kind = controller.path === PRESENCE_STREAM ? 'presence' : 'cursors';

@@ -101,6 +101,15 @@ describe('SocketHub', () => {
     expect(got.b!.at(-1)).toMatchObject({ type: 'coalesced' });
   });
 
+  it('sends a pong only to the links that pinged, once each', () => {
+    const { socket, got, send } = hubWithLinks('a', 'b');
+    send('a', { type: 'ping' });
+    socket.serverSends({ type: 'pong' });
+    socket.serverSends({ type: 'pong' });
+    expect(got.a!.filter((frame) => frame.type === 'pong')).toHaveLength(1);
+    expect(got.b!.filter((frame) => frame.type === 'pong')).toHaveLength(0);
+  });
+
   it('closes every link as the real socket closed, and the real socket when the last link leaves', () => {
     const first = hubWithLinks('a', 'b');
     first.socket.onclose?.({ code: 4429, reason: 'slow down' });

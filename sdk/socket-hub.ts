@@ -173,7 +173,12 @@ export class SocketHub {
       case 'unsubscribed':
         return this.#toLinks((link) => link.topics.delete(frame.topic as string), payload);
       case 'pong':
-        return this.#toLinks((link) => link.pinged && !(link.pinged = false), payload);
+        // To the links that pinged, each answered once.
+        return this.#toLinks((link) => {
+          const asked = link.pinged;
+          link.pinged = false;
+          return asked;
+        }, payload);
       case 'coalesced':
         this.#forward({ type: 'ack', batch: frame.batch });
         return this.#toLinks(() => true, payload);
