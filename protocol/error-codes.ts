@@ -20,6 +20,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** Thrown by `authenticate` to refuse with a reason: close 4401 (returning false does too, reason `unauthorized`). */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The server could not reach what it shares topics through (Redis): nothing was done; try again. */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** Client side: no reply within the call's timeout. */
   TIMEOUT: 'TIMEOUT',
   /** Client side: the socket dropped while the call was in flight; it may or may not have run. */

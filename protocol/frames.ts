@@ -200,7 +200,11 @@ export interface SignalFrame {
   data: unknown;
 }
 
-export type PressureReason = 'NONE' | 'MEMORY' | 'PUBLISH_RATE' | 'SUBSCRIBERS';
+/**
+ * Why the server is under pressure. `ENGINE`: the store that shares topics between server
+ * processes (Redis) is unreachable; publishes fail and live events pause until it is back.
+ */
+export type PressureReason = 'NONE' | 'ENGINE' | 'MEMORY' | 'PUBLISH_RATE' | 'SUBSCRIBERS';
 
 export interface PressureFrame {
   type: 'pressure';

@@ -3,6 +3,7 @@ import type { Context, PublishOptions } from './context';
 /** What every context's methods do: the hub's own operations, shared by all connections. */
 export interface HubActions {
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
   signal(connectionId: string, event: string, data: unknown): boolean;
   throttle(topic: string, event: string, data: unknown, intervalMs: number): void;
   debounce(topic: string, event: string, data: unknown, quietMs: number): void;
@@ -19,6 +20,7 @@ export interface HubActions {
 export function contextFactory(actions: HubActions): (user: unknown, connectionId: string) => Context {
   const shared = {
     publish: actions.publish,
+    publishConfirmed: actions.publishConfirmed,
     signal: actions.signal,
     throttle: actions.throttle,
     debounce: actions.debounce,

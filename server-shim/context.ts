@@ -12,8 +12,18 @@ export interface Context<User = unknown> {
   readonly user: User;
   /** This connection's id, unique within the server process; usable with `signal`. */
   readonly connectionId: string;
-  /** Publishes to every subscriber of `topic`; returns the seq stamped, if any. */
+  /**
+   * Publishes to every subscriber of `topic`; returns the seq stamped by the memory engine. With
+   * Redis it returns undefined, and a failure is logged: see `publishConfirmed`.
+   */
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  /**
+   * Publishes and resolves with the seq once the event is stored for replay, or rejects with a
+   * `LiveError` `UNAVAILABLE` when Redis cannot be reached (thrown from a handler, the caller
+   * gets it as the call's error).
+   * @example await ctx.publishConfirmed('orders', 'paid', order)
+   */
+  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
   /** Sends a point-to-point message to one connection; false if it is gone. */
   signal(connectionId: string, event: string, data: unknown): boolean;
   /** Publishes at most once per `intervalMs` per topic and event: the first at once, the latest at the end. */

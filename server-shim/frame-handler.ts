@@ -22,7 +22,7 @@ export interface FrameHandlerDeps {
   topics: Topics;
   coalescer: Coalescer;
   /** Publishes a client's event, stamped with its sender. */
-  publishFromClient: (ws: LiveSocket, frame: PublishFrame) => void;
+  publishFromClient: (ws: LiveSocket, frame: PublishFrame) => unknown;
   canPublish: ((ctx: Context<never>, topic: string, event: string, data: unknown) => boolean | Promise<boolean>) | undefined;
   logger: Logger;
   debug: boolean;
@@ -154,10 +154,11 @@ export class FrameHandler {
       });
     }
     try {
-      this.deps.publishFromClient(ws, frame);
+      await this.deps.publishFromClient(ws, frame);
     } catch (error) {
       const body = error instanceof LiveError ? error.toBody() : { code: ErrorCode.INTERNAL_ERROR, message: 'the publish failed' };
       if (!(error instanceof LiveError)) this.deps.logger.error(`[wirestore] a client publish to "${frame.topic}" failed:`, error);
+      if (data.closed) return;
       sendFrame(ws, { type: 'error', id: null, error: { ...body, details: { topic: frame.topic } } });
     }
   }

@@ -1,4 +1,6 @@
 export { createServer, attach } from './server';
+export { memoryEngine } from './memory-engine';
+export type { Engine } from './engine';
 export type { LiveServer } from './server';
 export type { LiveHub, LoadedStream, CoalescedMessage, HubStats, HubMemory } from './live-hub';
 export type { PressureOptions, PressureSnapshot } from './pressure';

@@ -8,6 +8,8 @@ export interface HubStats {
   framesIn: number;
   bytesIn: number;
   connectionsOpened: number;
+  /** Publishes the engine could not take (Redis unreachable); each was also logged. */
+  publishFailures: number;
 }
 
 /** What the hub holds in memory now, for dashboards and tests. */
@@ -36,8 +38,15 @@ export interface LiveHub {
    * positions and replay stay. For a dev server's hot reload (see `hotServer`).
    */
   replaceApi(api: ApiObject): void;
-  /** Random id of this process start; clients compare it to tell a restarted server's seq apart. */
+  /** Random id of this process start. Topics each have their own epoch (see PROTOCOL.md). */
   readonly epoch: string;
+  /** The engine's name: `memory` (the default) or `redis`. */
+  readonly engine: string;
+  /**
+   * Resolves once the engine can take traffic (Redis: connected). `createServer().listen()` waits
+   * for it; with `attach`, await it before opening the port.
+   */
+  ready(): Promise<void>;
   /** Whether uWS runs natively (false: its JS fallback, which start-up warns about). */
   readonly uwsNative: boolean;
   /** Open connections. */
@@ -52,10 +61,19 @@ export interface LiveHub {
   onPressure(listener: (snapshot: PressureSnapshot) => void): () => void;
   /**
    * Publishes an event to every subscriber of `topic`, stamping the topic's next seq (from 1)
-   * unless `{ seq: false }`. Returns the seq stamped.
+   * unless `{ seq: false }`. Returns the seq stamped by the memory engine. With Redis the seq is
+   * taken there, so this returns undefined and a failure is logged and counted in
+   * `stats.publishFailures`: use {@link publishConfirmed} to wait for the seq or the error.
+   * Data no codec can carry throws a `LiveError` at once, with either engine.
    * @example hub.publish('todos', 'created', todo)
    */
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
+  /**
+   * {@link publish}, resolving once the event is sequenced and stored for replay (with its seq),
+   * or rejecting with a `LiveError` `UNAVAILABLE` when Redis cannot be reached: nothing was published.
+   * @example const seq = await server.publishConfirmed('orders', 'paid', order)
+   */
+  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
   /**
    * Latest-value send to one connection: a pending message with the same key is replaced in
    * place, encoding waits for the flush, and nothing is sent while the socket is backed up.
@@ -69,11 +87,11 @@ export interface LiveHub {
   /**
    * Sends a point-to-point message to every connection of the user whose `authenticate` result had
    * this `id` (each tab and device): clients get it through `client.onSignal`. Returns how many
-   * connections it reached, 0 when the user has none. On this process: across processes once the
-   * Redis engine lands.
-   * @example server.sendToUser(order.ownerId, 'order-shipped', { orderId: order.id })
+   * connections it reached (with Redis: how many server processes), 0 when the user has none.
+   * With the Redis engine it reaches the user on whichever process holds their connections.
+   * @example await server.sendToUser(order.ownerId, 'order-shipped', { orderId: order.id })
    */
-  sendToUser(userId: string | number, event: string, data: unknown): number;
+  sendToUser(userId: string | number, event: string, data: unknown): Promise<number>;
   /**
    * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
    * for good and rejects its pending calls). False if it is gone.
@@ -98,6 +116,8 @@ export interface LiveHub {
   drain(timeoutMs?: number): Promise<void>;
   /** Closes every socket with 1001 (going away) and stops the hub's timers. */
   closeConnections(): void;
+  /** Lets go of the engine (Redis connections) after `closeConnections()`; `close()` of `createServer` does it. */
+  stopEngine(): Promise<void>;
   /**
    * Runs a stream's loader outside any socket, for server-side rendering: hand the result to
    * the client's `store.hydrate()` and it starts with data, then resumes from `epoch`/`seq`.

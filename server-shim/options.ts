@@ -1,5 +1,6 @@
 import type { Codec } from '../protocol/codec';
 import type { ApiObject, Context } from './context';
+import type { Engine } from './engine';
 import type { IdempotencyOptions } from './idempotency';
 import type { PresenceOptions } from './presence';
 import type { PressureOptions } from './pressure';
@@ -22,6 +23,11 @@ export type Logger = Pick<Console, 'info' | 'warn' | 'error' | 'debug'>;
 export interface HubOptions<User = unknown> {
   /** RPC handlers: a plain object, nested objects giving paths like `todos/add`. */
   api?: ApiObject;
+  /**
+   * Where topics are sequenced and shared: `memoryEngine()` (the default, one process) or
+   * `redisEngine({ url })` from `wirestore/redis`, which runs N processes as one.
+   */
+  engine?: Engine;
   /**
    * Behind `forwardUpgrades` (or another proxy on loopback): take the client's address from the
    * last `X-Forwarded-For` entry for per-IP limits and `request.ip`. Only honoured when the peer

@@ -29,7 +29,7 @@ export interface PressureCounters {
   subscriptions(): number;
 }
 
-/** The reason for a sample, most urgent first: MEMORY > PUBLISH_RATE > SUBSCRIBERS. */
+/** The reason for a sample, most urgent first: MEMORY > PUBLISH_RATE > SUBSCRIBERS (ENGINE, set apart, comes before all). */
 export function pressureReason(
   sample: Pick<PressureSnapshot, 'heapUsedRatio' | 'publishRate' | 'subscriberRatio'>,
   thresholds: Required<PressureOptions>,
@@ -51,6 +51,8 @@ export class PressureSampler {
   private readonly thresholds: Required<PressureOptions>;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastSampleAt = 0;
+  /** Set while the engine (Redis) is unreachable: the reason is then ENGINE, whatever else holds. */
+  private engineDown = false;
 
   constructor(
     options: PressureOptions,
@@ -82,6 +84,13 @@ export class PressureSampler {
     return () => this.listeners.delete(listener);
   }
 
+  /** The engine became unreachable (false) or reachable again (true): clients hear it at once. */
+  setEngineAvailable(available: boolean): void {
+    if (this.engineDown === !available) return;
+    this.engineDown = !available;
+    this.sample();
+  }
+
   sample(): void {
     const now = this.now();
     const seconds = Math.max(0.001, (now - this.lastSampleAt) / 1000);
@@ -94,7 +103,7 @@ export class PressureSampler {
       heapUsedRatio: memory.heapTotal > 0 ? memory.heapUsed / memory.heapTotal : 0,
       memoryMB: memory.rss / (1024 * 1024),
     };
-    const reason = pressureReason(sample, this.thresholds);
+    const reason = this.engineDown ? 'ENGINE' : pressureReason(sample, this.thresholds);
     const changed = reason !== this.snapshot.reason;
     this.snapshot = { ...sample, reason, active: reason !== 'NONE' };
     if (!changed) return;

@@ -155,6 +155,11 @@ export class ReplayBuffer {
     }
   }
 
+  /** Forgets the topic's events (its epoch rotated, or the engine keeps its history elsewhere). */
+  drop(topic: string): void {
+    this.forget(topic);
+  }
+
   private forget(topic: string): void {
     const log = this.logs.get(topic);
     if (!log) return;

@@ -1,7 +1,8 @@
 import { ErrorCode, type ErrorBody } from '../protocol/error-codes';
 import type { BatchedCall } from '../protocol/frames';
 import type { AnyHandler } from './api-registry';
-import type { IdempotencyWindow, Outcome } from './idempotency';
+import type { RunOnce } from './engine';
+import type { Outcome } from './idempotency';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
 import { contextOf, sendFrame, type LiveSocket, type SocketData } from './socket-data';
@@ -19,7 +20,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export class RpcDispatcher {
   constructor(
     private readonly handlers: ReadonlyMap<string, AnyHandler>,
-    private readonly idempotency: IdempotencyWindow,
+    private readonly idempotency: RunOnce,
     private readonly logger: Logger,
     /** The idempotency scope of a connection's calls. */
     private readonly scopeOf: (data: SocketData) => string,

@@ -47,38 +47,14 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
   let listenSocket: us_listen_socket | undefined;
   let port: number | undefined;
 
-  return {
-    epoch: hub.epoch,
-    uwsNative: hub.uwsNative,
-    get connectionCount() {
-      return hub.connectionCount;
-    },
-    get pressure() {
-      return hub.pressure;
-    },
-    stats: hub.stats,
-    get memory() {
-      return hub.memory;
-    },
-    unsubscribe: hub.unsubscribe,
-    recheckSubscriptions: hub.recheckSubscriptions,
-    onPressure: hub.onPressure,
-    publish: hub.publish,
-    sendCoalesced: hub.sendCoalesced,
-    publishCoalesced: hub.publishCoalesced,
-    signal: hub.signal,
-    sendToUser: hub.sendToUser,
-    disconnect: hub.disconnect,
-    loadStream: hub.loadStream,
-    closeConnections: hub.closeConnections,
-    drain: hub.drain,
-    replaceApi: hub.replaceApi,
+  const server: Pick<LiveServer, 'app' | 'port' | 'listen' | 'close'> = {
     app,
     get port() {
       return port;
     },
     async listen(requestedPort = 0, host = '127.0.0.1'): Promise<number> {
       if (listenSocket) throw new Error(`already listening on port ${port}`);
+      await hub.ready(); // with Redis: connected, so the first client finds the engine working
       const socket = await listenOrWait(app, host, requestedPort, options.logger ?? console);
       listenSocket = socket;
       port = uws().us_socket_local_port(socket);
@@ -93,6 +69,9 @@ export function createServer<User = unknown>(options: ServerOptions<User> = {}):
       hub.closeConnections();
       // Let uWS run the close handlers of the sockets just ended before the caller moves on.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await hub.stopEngine();
     },
   };
+  // The hub's members as they are (getters stay getters), then the server's own.
+  return Object.defineProperties(server, Object.getOwnPropertyDescriptors(hub)) as LiveServer;
 }

@@ -10,6 +10,8 @@ export interface SubscriptionRecord {
   name: string;
   stream: boolean;
   args: unknown[];
+  /** The client's refs for this topic (a client may subscribe to one topic more than once). */
+  refs: number[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Context } from './context';
+import type { EngineRuntime } from './engine';
 import { withCursor } from './connection-context';
 import type { LoadedStream } from './live-hub';
 import { readPage, type StreamDefinition } from './stream-definition';
@@ -15,6 +16,7 @@ const SSR_RESUME_WINDOW_MS = 60_000;
 export async function loadStreamForSsr(
   streams: ReadonlyMap<string, StreamDefinition>,
   topics: Topics,
+  engine: Pick<EngineRuntime, 'follow'>,
   makeContext: (user: unknown, connectionId: string) => Context,
   path: string,
   context: { user?: unknown },
@@ -24,6 +26,7 @@ export async function loadStreamForSsr(
   if (!definition?.load) throw new Error(`wirestore: no stream with a loader at "${path}"`);
   const ctx = makeContext(context.user, 'ssr');
   const topic = typeof definition.topic === 'string' ? definition.topic : definition.topic(ctx as never, ...(args as never[]));
+  await engine.follow(topic); // with Redis: the position is the cluster's
   // Held while loading, so the position returned is the topic's real one when the load ends.
   const hold = topics.holdForLoad(topic);
   try {

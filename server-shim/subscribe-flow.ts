@@ -8,6 +8,7 @@ import {
   type SubscribedFrame,
 } from '../protocol/frames';
 import type { Context } from './context';
+import type { EngineRuntime, TopicPosition } from './engine';
 import { withCursor } from './connection-context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
@@ -22,6 +23,7 @@ const LOAD_ATTEMPTS = 3;
 export interface SubscribeDeps {
   topics: Topics;
   replay: ReplayBuffer;
+  engine: Pick<EngineRuntime, 'follow' | 'history'>;
   streams: ReadonlyMap<string, StreamDefinition>;
   canSubscribe: ((ctx: Context<never>, topic: string, args: unknown[]) => boolean | string | Promise<boolean | string>) | undefined;
   logger: Logger;
@@ -63,9 +65,14 @@ export class SubscribeFlow {
     const { topic, stream } = verdict;
     const { topics, replay } = this.deps;
     const merge = stream ? { merge: stream.merge, ...(stream.actions && { actions: stream.actions }) } : {};
+    if (!(await this.follow(topic))) {
+      return this.deny(ws, frame, { code: ErrorCode.UNAVAILABLE, message: 'the server cannot reach its topic store; try again' });
+    }
+    if (data.closed) return;
 
     if (frame.resume && frame.resume.epoch === topics.epochIfKnown(topic)) {
-      const missed = replay.since(topic, frame.resume.seq, topics.currentSeq(topic));
+      const missed = await this.missedSince(topic, frame.resume);
+      if (data.closed) return;
       if (missed) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, seq: frame.resume.seq, resumed: true }, missed);
     }
     if (!stream?.load) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, resumed: false }, []);
@@ -103,6 +110,55 @@ export class SubscribeFlow {
       }
     }
     this.deny(ws, frame, { code: ErrorCode.INTERNAL_ERROR, message: 'the topic changed faster than the stream could load; try again' });
+  }
+
+  /**
+   * The cluster lost the topic's history (its epoch rotated): every subscription of `ws` on it is
+   * answered again as if new, without a resume position, so streams reload and raw topics restart
+   * from the new position. The client takes the reply as it takes a backfill's.
+   */
+  async reanswer(ws: LiveSocket, topic: string): Promise<void> {
+    const record = ws.getUserData().topics.get(topic);
+    if (!record) return;
+    for (const ref of record.refs) {
+      const frame: SubscribeFrame = { type: 'subscribe', ref, topic: record.name, args: record.args };
+      if (record.stream) frame.stream = true;
+      await this.subscribe(ws, frame);
+    }
+  }
+
+  /** Lets the engine catch the topic up with the cluster first; false when it cannot (Redis away). */
+  private async follow(topic: string): Promise<boolean> {
+    try {
+      await this.deps.engine.follow(topic);
+      return true;
+    } catch (error) {
+      this.deps.logger.warn(`[wirestore] could not follow "${topic}":`, error);
+      return false;
+    }
+  }
+
+  /**
+   * The events after `from`, from this process's replay when it holds them, else from the engine
+   * (Redis keeps every process's history). Undefined: some are gone, and the client must reload.
+   */
+  private async missedSince(topic: string, from: TopicPosition): Promise<EventEnvelope[] | undefined> {
+    const { topics, replay, engine } = this.deps;
+    const current = topics.currentSeq(topic);
+    const held = replay.since(topic, from.seq, current);
+    if (held) return held;
+    // Ahead of this process: it got further on another one, whose events reach this one a moment
+    // later. They arrive live and the client drops the ones it has.
+    if (from.seq > current && !topics.ownsHistory) return [];
+    const hold = topics.holdForLoad(topic);
+    try {
+      const fetched = await engine.history(topic, from, hold.position.seq)?.catch(() => undefined);
+      if (!fetched || topics.epochIfKnown(topic) !== from.epoch) return undefined;
+      const meanwhile = replay.since(topic, hold.position.seq, topics.currentSeq(topic));
+      return meanwhile && [...fetched, ...meanwhile];
+    } finally {
+      hold.release();
+    }
   }
 
   /**
@@ -214,7 +270,8 @@ export class SubscribeFlow {
     }
     if (replayed.length > 0) ack.replay = replayed;
     const payload = data.codec.encode(ack);
-    const record = { name: frame.topic, stream: frame.stream === true, args: frame.args ?? [] };
+    const refs = data.topics.get(ack.topic)?.refs.filter((ref) => ref !== frame.ref) ?? [];
+    const record = { name: frame.topic, stream: frame.stream === true, args: frame.args ?? [], refs: [...refs, frame.ref] };
     ws.cork(() => {
       this.deps.topics.join(ws, ack.topic, record);
       ws.send(payload, typeof payload !== 'string');

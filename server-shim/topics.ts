@@ -49,12 +49,20 @@ export class Topics {
   subscriptionCount = 0;
   /** Told of every join and leave (presence). */
   onMembership: (ws: LiveSocket, topic: string, joined: boolean) => void = () => {};
+  /** Told when a topic's state is freed: nobody here needs it (the engine may stop following it). */
+  onFree: (topic: string) => void = () => {};
 
   constructor(
     private readonly app: TemplatedApp,
     private readonly codecs: readonly Codec[],
     private readonly replay: ReplayBuffer,
     private readonly processEpoch: string,
+    /**
+     * True when the seqs are this process's own (the memory engine): a topic's state then lives as
+     * long as its replay, which only this process holds. False when the engine keeps the history
+     * (Redis): the state goes with the last subscriber, and the replay held here with it.
+     */
+    readonly ownsHistory = true,
   ) {
     this.payloads = codecs.map(() => undefined);
     replay.onForget = (topic) => this.freeIfUnused(topic);
@@ -126,33 +134,77 @@ export class Topics {
    * Checks the data, encodes it once per codec with subscribers, and only then stamps the next seq
    * (unless opted out), keeps it for replay and fans it out. Data no codec can carry throws a
    * LiveError to the publisher and takes no seq: no subscriber ever sees a hole for it.
+   * The memory engine's publish: the seq is this process's own.
    */
   publish(topic: string, event: string, data: unknown, stampSeq: boolean, sender?: string): number | undefined {
     const bytes = measurePublishable(data);
     const state = this.stateOf(topic);
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: state.seq + 1 } : { topic, event, data };
     if (sender !== undefined) envelope.sender = sender;
+    this.#encode(state, envelope);
+    if (stampSeq) {
+      state.seq++;
+      this.replay.record(topic, event, data, state.seq, bytes, sender);
+    }
+    this.#fanOut(state);
+    if (state.total === 0) this.freeIfUnused(topic); // a topic with subscribers stays: no lookups on the hot path
+    return envelope.seq;
+  }
+
+  /**
+   * An event whose seq another party assigned (the Redis engine: one seq space for the cluster),
+   * handed on in order. Kept for replay and sent to this process's subscribers; a topic with no
+   * state here has nobody to send it to. Returns false when it could not be encoded.
+   */
+  deliver(topic: string, envelope: EventEnvelope): boolean {
+    const state = this.topics.get(topic);
+    if (!state) return true;
+    if (envelope.seq !== undefined) {
+      state.seq = envelope.seq;
+      this.replay.record(topic, envelope.event, envelope.data, envelope.seq, measurePublishable(envelope.data), envelope.sender);
+    }
+    try {
+      this.#encode(state, envelope);
+    } catch {
+      return false;
+    }
+    this.#fanOut(state);
+    return true;
+  }
+
+  /**
+   * Sets the topic's position as the cluster has it (creating its state): when it starts being
+   * followed here, and when its epoch rotated. The replay held for an older epoch is dropped.
+   */
+  adopt(topic: string, position: { epoch: string; seq: number }): void {
+    const state = this.stateOf(topic, position.epoch);
+    if (state.epoch !== position.epoch) this.replay.drop(topic);
+    state.epoch = position.epoch;
+    state.seq = position.seq;
+  }
+
+  /** Encodes the envelope for every codec with subscribers into `payloads`; throws a LiveError if one cannot. */
+  #encode(state: TopicState, envelope: EventEnvelope): void {
     const { codecs, payloads } = this;
     try {
       for (let i = 0; i < codecs.length; i++) payloads[i] = state.subscribers[i] === 0 ? undefined : codecs[i]!.encode(envelope);
     } catch (error) {
       payloads.fill(undefined);
-      this.freeIfUnused(topic);
-      throw new LiveError('INVALID_REQUEST', `the event "${event}" on "${topic}" could not be encoded: ${String(error)}`);
+      this.freeIfUnused(envelope.topic);
+      throw new LiveError('INVALID_REQUEST', `the event "${envelope.event}" on "${envelope.topic}" could not be encoded: ${String(error)}`);
     }
     this.publishCount++;
-    if (stampSeq) {
-      state.seq++;
-      this.replay.record(topic, event, data, state.seq, bytes, sender);
-    }
-    for (let i = 0; i < codecs.length; i++) {
+  }
+
+  /** Sends the payloads `#encode` made to each codec's uWS topic. */
+  #fanOut(state: TopicState): void {
+    const { payloads } = this;
+    for (let i = 0; i < payloads.length; i++) {
       const payload = payloads[i];
       if (payload === undefined) continue;
       payloads[i] = undefined;
       this.app.publish(state.wireNames[i]!, payload, typeof payload !== 'string');
     }
-    if (state.total === 0) this.freeIfUnused(topic); // a topic with subscribers stays: no lookups on the hot path
-    return envelope.seq;
   }
 
   /** Frees every topic nobody subscribes to and the replay buffer no longer covers. */
@@ -162,9 +214,11 @@ export class Topics {
 
   private freeIfUnused(topic: string): void {
     const state = this.topics.get(topic);
-    if (state && state.total === 0 && state.loading === 0 && state.keepUntil <= Date.now() && !this.replay.holds(topic)) {
-      this.topics.delete(topic);
-    }
+    if (!state || state.total !== 0 || state.loading !== 0 || state.keepUntil > Date.now()) return;
+    if (this.ownsHistory && this.replay.holds(topic)) return;
+    this.topics.delete(topic);
+    if (!this.ownsHistory) this.replay.drop(topic);
+    this.onFree(topic);
   }
 
   /**
@@ -189,11 +243,11 @@ export class Topics {
     };
   }
 
-  private stateOf(topic: string): TopicState {
+  private stateOf(topic: string, givenEpoch?: string): TopicState {
     let state = this.topics.get(topic);
     if (!state) {
       // Unique within the process and across processes: `<process epoch>.<generation>`.
-      const epoch = `${this.processEpoch}.${(this.generation++).toString(36)}`;
+      const epoch = givenEpoch ?? `${this.processEpoch}.${(this.generation++).toString(36)}`;
       state = {
         epoch,
         seq: 0,

@@ -3,6 +3,7 @@ import { codecNameFromSubprotocol, subprotocolFor, type Codec } from '../protoco
 import { CloseCode } from '../protocol/close-codes';
 import { LiveError } from './live-error';
 import type { Logger, UpgradeRequest } from './options';
+import { KeyedBuckets, type RateLimitOptions } from './rate-limit';
 
 /** Picks the first offered `wirestore.v1.*` subprotocol with a known codec; JSON when none is offered. */
 export function negotiateCodec(offered: string, codecs: ReadonlyMap<string, Codec>): { codec: Codec; protocol: string } | undefined {
@@ -34,6 +35,14 @@ function hostOfOrigin(origin: string): string | undefined {
  * Builds the origin check. No `Origin` header: not a browser acting for a visitor, allowed (then
  * `authenticate` decides). Default: the origin's host must equal the request's `Host`.
  */
+/** The per-IP upgrade limit (default 20 a second, bursts of 40), or undefined when turned off. */
+export function upgradeLimiter(rateLimit: RateLimitOptions | undefined): ((ip: string) => boolean) | undefined {
+  const limit = rateLimit?.upgradesPerIp === false ? undefined : (rateLimit?.upgradesPerIp ?? { perSecond: 20, burst: 40 });
+  if (!limit) return undefined;
+  const buckets = new KeyedBuckets(limit.perSecond, limit.burst);
+  return (ip) => buckets.take(ip);
+}
+
 export function originPolicy(
   allowed: readonly string[] | ((origin: string, request: UpgradeRequest) => boolean) | '*' | undefined,
 ): OriginCheck {

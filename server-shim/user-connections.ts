@@ -11,11 +11,20 @@ const NONE: ReadonlySet<LiveSocket> = new Set();
 export class UserConnections {
   readonly #byUser = new Map<string, Set<LiveSocket>>();
 
+  /** `onFirst` / `onLast`: a user's first connection here opened, their last one closed (the engine routes pushes by it). */
+  constructor(
+    private readonly onFirst: (id: string) => void = () => {},
+    private readonly onLast: (id: string) => void = () => {},
+  ) {}
+
   add(ws: LiveSocket): void {
     const key = userIdKey(ws.getUserData().user);
     if (key === undefined) return;
     let connections = this.#byUser.get(key);
-    if (!connections) this.#byUser.set(key, (connections = new Set()));
+    if (!connections) {
+      this.#byUser.set(key, (connections = new Set()));
+      this.onFirst(key);
+    }
     connections.add(ws);
   }
 
@@ -24,11 +33,18 @@ export class UserConnections {
     const connections = key === undefined ? undefined : this.#byUser.get(key);
     if (!connections) return;
     connections.delete(ws);
-    if (connections.size === 0) this.#byUser.delete(key!);
+    if (connections.size > 0) return;
+    this.#byUser.delete(key!);
+    this.onLast(key!);
   }
 
   /** The connections of the user whose `id` is `id`. */
   of(id: string | number): ReadonlySet<LiveSocket> {
-    return this.#byUser.get(userIdKey({ id })!) ?? NONE;
+    return this.ofKey(userIdKey({ id })!);
+  }
+
+  /** The connections of the user with this {@link userIdKey}. */
+  ofKey(key: string): ReadonlySet<LiveSocket> {
+    return this.#byUser.get(key) ?? NONE;
   }
 }

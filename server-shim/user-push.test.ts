@@ -19,13 +19,13 @@ it('sendToUser reaches every connection of that user, and only theirs', async ()
     client.connect();
   }
   await waitFor(() => server.connectionCount === 3);
-  expect(server.sendToUser('ada', 'order-shipped', { orderId: 7 })).toBe(2);
+  expect(await server.sendToUser('ada', 'order-shipped', { orderId: 7 })).toBe(2);
   await waitFor(() => received.adaLaptop.length && received.adaPhone.length);
   expect(received.adaPhone).toEqual([{ type: 'signal', event: 'order-shipped', data: { orderId: 7 } }]);
   expect(received.bob).toEqual([]);
-  expect(server.sendToUser('nobody', 'x', 1)).toBe(0);
+  expect(await server.sendToUser('nobody', 'x', 1)).toBe(0);
 
   clients.adaPhone.close();
   await waitFor(() => server.connectionCount === 2);
-  expect(server.sendToUser('ada', 'again', 2)).toBe(1);
+  expect(await server.sendToUser('ada', 'again', 2)).toBe(1);
 });

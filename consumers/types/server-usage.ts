@@ -45,9 +45,9 @@ export const server: LiveServer = createServer(options);
 export const port: Promise<number> = server.listen(0);
 export const loaded: Promise<LoadedStream> = server.loadStream('todos/list', { user: { id: 'u1', name: 'ada' } });
 export const native: boolean = uwsIsNative();
-export const reached: number = server.sendToUser('u1', 'order-shipped', { orderId: 7 });
+export const reached: Promise<number> = server.sendToUser('u1', 'order-shipped', { orderId: 7 });
 // @ts-expect-error: a user id is a string or a number
-server.sendToUser({ id: 'u1' }, 'order-shipped', {});
+void server.sendToUser({ id: 'u1' }, 'order-shipped', {});
 export const codes: string[] = [ErrorCode.NOT_FOUND, String(CloseCode.NORMAL)];
 export const attachWith = (app: Parameters<typeof attach>[0], hubOptions: HubOptions<User>): LiveHub => attach(app, hubOptions);
 

@@ -1,0 +1,34 @@
+import type { EngineRuntime } from './engine';
+import type { HubStats } from './live-hub';
+import type { PublishOptions } from './context';
+import type { Logger } from './options';
+
+export interface PublishingDeps {
+  engine: EngineRuntime;
+  logger: Logger;
+  stats: HubStats;
+}
+
+/**
+ * The three ways an event enters the engine: `publish` (server code, fire and forget: a failure is
+ * logged and counted, never silent), `publishConfirmed` (the seq or the error) and a client's
+ * publish (its error goes back to that client). Data that cannot be carried throws at once.
+ * @internal
+ */
+export function hubPublishing({ engine, logger, stats }: PublishingDeps) {
+  const failed = (topic: string, event: string) => (error: unknown) => {
+    stats.publishFailures++;
+    logger.error(`[wirestore] publishing "${event}" on "${topic}" failed; the event was not sent:`, error);
+    return undefined;
+  };
+  const publish = (topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined => {
+    if (options?.seq === false) return void engine.publishUnsequenced(topic, event, data);
+    const seq = engine.publish(topic, event, data, undefined);
+    if (typeof seq === 'object') void seq.catch(failed(topic, event));
+    return typeof seq === 'object' ? undefined : seq;
+  };
+  const publishConfirmed = async (topic: string, event: string, data: unknown): Promise<number | undefined> =>
+    engine.publish(topic, event, data, undefined);
+  const publishFromClient = (topic: string, event: string, data: unknown, sender: string) => engine.publish(topic, event, data, sender);
+  return { publish, publishConfirmed, publishFromClient };
+}

@@ -1,0 +1,23 @@
+import { defineEngine, type Engine } from './engine';
+
+/**
+ * The default engine: one process is the whole cluster. Seqs, replay, presence and the
+ * idempotency window live in this process's memory; nothing else is needed to run.
+ * @example createServer({ api, engine: memoryEngine() }) // the same as leaving `engine` out
+ */
+export function memoryEngine(): Engine {
+  return defineEngine({ name: 'memory' }, (host) => ({
+    ready: Promise.resolve(),
+    publish: (topic, event, data, sender) => host.topics.publish(topic, event, data, true, sender),
+    publishUnsequenced: (topic, event, data) => void host.topics.publish(topic, event, data, false),
+    publishCoalesced: (message) => host.deliverCoalesced(message),
+    follow: () => undefined,
+    history: () => undefined,
+    release: () => {},
+    userConnected: () => {},
+    userDisconnected: () => {},
+    sendToUser: (userId, event, data) => Promise.resolve(host.deliverToUser(userId, event, data)),
+    runOnce: undefined,
+    stop: () => Promise.resolve(),
+  }));
+}
