@@ -16,6 +16,7 @@ async function feedFor() {
   const feed = new RedisTopicFeed(log, subscriber, {
     deliver: (event) => delivered.push(event),
     reset: (topic, position) => resets.push({ topic, position }),
+    unsequenced: () => {},
   });
   return { feed, log, subscriber, delivered, resets };
 }

@@ -19,6 +19,8 @@ export interface FeedHandlers {
   deliver(event: FeedEvent): void;
   /** The topic's history could not be repaired (Redis lost it, or it aged out): its subscribers reload from `position`. */
   reset(topic: string, position: Position): void;
+  /** A message without a seq (see `RedisTopicLog.unsequenced`): handed on as it comes, outside the order. */
+  unsequenced(topic: string, payload: string): void;
 }
 
 interface Watched {
@@ -53,6 +55,12 @@ export class RedisTopicFeed {
     return this.#watched.size;
   }
 
+  /** Where a watched topic is: the last seq handed on. Undefined when not watched. */
+  positionOf(topic: string): Position | undefined {
+    const watched = this.#watched.get(topic);
+    return watched && { ...watched.position };
+  }
+
   /** Hands on the topic's events after `from` (where its subscribers are), from now until `unwatch`. */
   async watch(topic: string, from: Position): Promise<void> {
     if (this.#watched.has(topic)) return;
@@ -79,6 +87,8 @@ export class RedisTopicFeed {
 
   #receive(topic: string, raw: string): void {
     const watched = this.#watched.get(topic);
+    const unsequenced = RedisTopicLog.unsequencedPayload(raw);
+    if (unsequenced !== undefined) return void (watched && this.handlers.unsequenced(topic, unsequenced));
     const message = RedisTopicLog.parse(raw);
     if (!watched || !message) return;
     if (!watched.pending) return this.#take(topic, watched, message);

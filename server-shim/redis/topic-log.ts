@@ -100,6 +100,16 @@ export class RedisTopicLog {
     return (await this.since(topic, { epoch: '', seq: 0 })).position;
   }
 
+  /** A message without a seq for a topic's channel: `0|<payload>` (seqs start at 1). */
+  static unsequenced(payload: string): string {
+    return `0|${payload}`;
+  }
+
+  /** The payload of an unsequenced message, or undefined for a sequenced one. */
+  static unsequencedPayload(message: string): string | undefined {
+    return message.startsWith('0|') ? message.slice(2) : undefined;
+  }
+
   /** Reads a message of a topic's channel. */
   static parse(message: string): ChannelMessage | undefined {
     const first = message.indexOf('|');

@@ -1,0 +1,175 @@
+import { ErrorCode } from '../../protocol/error-codes';
+import type { EventEnvelope } from '../../protocol/frames';
+import type { EngineHost, TopicPosition } from '../engine';
+import type { CoalescedMessage } from '../live-hub';
+import { LiveError } from '../live-error';
+import { measurePublishable } from '../publishable';
+import type { RedisConnections } from './redis-connections';
+import { RedisTopicFeed, type FeedEvent } from './topic-feed';
+import { RedisTopicLog, type TopicLogLimits } from './topic-log';
+
+/** How an event travels through Redis: JSON, short field names. */
+interface WireEvent {
+  e: string;
+  d?: unknown;
+  /** The client publisher's opaque key. */
+  s?: string;
+  /** Coalesced messages: the key that replaces. */
+  k?: string;
+}
+
+/** A topic nobody here needs stays followed this long: a client that reconnects here finds it warm. */
+const LINGER_MS = 10_000;
+/** How long a subscribe waits for Redis to come back before it is refused with UNAVAILABLE. */
+const FOLLOW_WAIT_MS = 10_000;
+
+/**
+ * The topics of one process under the Redis engine. A publish goes to Redis (the topic log's Lua
+ * script takes the cluster-wide seq, stores the event and publishes it); every process, this one
+ * included, gets it back through the topic's channel, in order and whole (the feed repairs gaps),
+ * and fans it out to its own subscribers. Topics are followed while someone here needs them.
+ * @internal
+ */
+export class ClusterTopics {
+  readonly log: RedisTopicLog;
+  readonly feed: RedisTopicFeed;
+  readonly #following = new Map<string, Promise<void>>();
+  readonly #lingering = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly redis: RedisConnections,
+    limits: TopicLogLimits,
+  ) {
+    this.log = new RedisTopicLog(redis.commands, limits);
+    this.feed = new RedisTopicFeed(this.log, redis, {
+      deliver: (event) => this.#deliver(event),
+      reset: (topic, position) => {
+        if (host.topics.epochIfKnown(topic) !== undefined) host.resetTopic(topic, position);
+      },
+      unsequenced: (topic, payload) => this.#deliverUnsequenced(topic, payload),
+    });
+  }
+
+  publish(topic: string, event: string, data: unknown, sender: string | undefined): Promise<number> {
+    const payload = encode(event, data, sender);
+    return this.log.append(topic, payload).then(
+      (position) => position.seq,
+      (error: unknown) => {
+        throw unavailable(error);
+      },
+    );
+  }
+
+  /** Without a seq: straight onto the topic's channel, no history. Lost when Redis is away, as such events may be. */
+  publishUnsequenced(topic: string, event: string, data: unknown, key?: string): void {
+    const payload = encode(event, data, undefined, key);
+    this.redis.commands.sendCommand(['PUBLISH', this.log.channelOf(topic), RedisTopicLog.unsequenced(payload)]).catch(() => {
+      // fire-and-forget by contract (cursors, typing indicators); the pressure signal tells of the outage
+    });
+  }
+
+  publishCoalesced(message: CoalescedMessage): void {
+    this.publishUnsequenced(message.topic, message.event, message.data, message.key);
+  }
+
+  follow(topic: string): Promise<void> | undefined {
+    const lingering = this.#lingering.get(topic);
+    if (lingering) clearTimeout(lingering);
+    this.#lingering.delete(topic);
+    const watched = this.feed.positionOf(topic);
+    if (watched && !this.#following.has(topic)) {
+      if (this.host.topics.epochIfKnown(topic) === undefined) this.host.topics.adopt(topic, watched);
+      return undefined;
+    }
+    let following = this.#following.get(topic);
+    if (!following) {
+      following = this.#startFollowing(topic).finally(() => this.#following.delete(topic));
+      this.#following.set(topic, following);
+    }
+    return following;
+  }
+
+  async #startFollowing(topic: string): Promise<void> {
+    const { topics } = this.host;
+    // Held while Redis answers, so the sweep cannot free the state this is filling.
+    const hold = topics.holdForLoad(topic);
+    try {
+      await this.redis.whenAvailable(FOLLOW_WAIT_MS);
+      const position = await this.log.position(topic);
+      topics.adopt(topic, position);
+      await this.feed.watch(topic, position);
+    } catch (error) {
+      void this.feed.unwatch(topic).catch(() => {});
+      throw error;
+    } finally {
+      hold.release(1_000);
+    }
+  }
+
+  release(topic: string): void {
+    if (this.#lingering.has(topic)) return;
+    const timer = setTimeout(() => {
+      this.#lingering.delete(topic);
+      if (this.host.topics.epochIfKnown(topic) === undefined) void this.feed.unwatch(topic).catch(() => {});
+    }, LINGER_MS);
+    timer.unref?.();
+    this.#lingering.set(topic, timer);
+  }
+
+  async history(topic: string, from: TopicPosition, upTo: number): Promise<EventEnvelope[] | undefined> {
+    const result = await this.log.since(topic, from);
+    if (!result.resumed) return undefined;
+    const events = result.events.filter((event) => event.seq <= upTo);
+    const contiguous = events.every((event, i) => event.seq === from.seq + 1 + i);
+    if (!contiguous || (upTo > from.seq && events.at(-1)?.seq !== upTo)) return undefined;
+    return events.map(({ seq, event }) => envelope(topic, event, seq));
+  }
+
+  stop(): void {
+    for (const timer of this.#lingering.values()) clearTimeout(timer);
+    this.#lingering.clear();
+  }
+
+  #deliver(event: FeedEvent): void {
+    const delivered = this.host.topics.deliver(event.topic, envelope(event.topic, event.event, event.seq));
+    if (!delivered) this.host.logger.error(`[wirestore] event ${event.seq} on "${event.topic}" could not be encoded; skipped`);
+  }
+
+  #deliverUnsequenced(topic: string, payload: string): void {
+    const wire = parse(payload);
+    if (!wire) return;
+    if (wire.k !== undefined) return this.host.deliverCoalesced({ key: wire.k, topic, event: wire.e, data: wire.d });
+    this.host.topics.deliver(topic, envelope(topic, payload));
+  }
+}
+
+function encode(event: string, data: unknown, sender: string | undefined, key?: string): string {
+  measurePublishable(data); // data no codec can carry throws here, before Redis sees it
+  const wire: WireEvent = { e: event, d: data };
+  if (sender !== undefined) wire.s = sender;
+  if (key !== undefined) wire.k = key;
+  return JSON.stringify(wire);
+}
+
+function parse(payload: string): WireEvent | undefined {
+  try {
+    const wire = JSON.parse(payload) as WireEvent;
+    return typeof wire?.e === 'string' ? wire : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function envelope(topic: string, payload: string, seq?: number): EventEnvelope {
+  const wire = parse(payload) ?? { e: 'malformed' };
+  const result: EventEnvelope = { topic, event: wire.e, data: wire.d };
+  if (seq !== undefined) result.seq = seq;
+  if (wire.s !== undefined) result.sender = wire.s;
+  return result;
+}
+
+function unavailable(error: unknown): LiveError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new LiveError(ErrorCode.UNAVAILABLE, `the event was not published: Redis is unreachable (${reason})`);
+}

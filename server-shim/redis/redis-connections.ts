@@ -1,0 +1,110 @@
+import { createClient, type RedisClientType } from '@redis/client';
+import type { RedisSubscriber } from './topic-feed';
+import type { RedisCommander } from './topic-log';
+
+type Client = RedisClientType;
+type Listener = (message: string) => void;
+
+export interface ConnectionEvents {
+  /** Both connections are up (again); `again` is false the first time. */
+  onReady(again: boolean): void;
+  /** A connection dropped: Redis is unreachable until `onReady`. */
+  onLost(reason: string): void;
+}
+
+/**
+ * The engine's two Redis connections: one for commands, and one in subscriber mode (Redis allows
+ * nothing else on a subscribed connection). Commands are refused at once while disconnected
+ * (`disableOfflineQueue`): a publish fails with an error instead of going out late. The
+ * subscriber's channels are kept here too, so a deaf subscriber can be replaced by a new
+ * connection that subscribes to all of them again (`replaceSubscriber`).
+ * @internal
+ */
+export class RedisConnections implements RedisSubscriber {
+  readonly commands: RedisCommander;
+  readonly #commandClient: Client;
+  #subscriber: Client;
+  readonly #channels = new Map<string, Listener>();
+  #readyOnce = false;
+  #available = false;
+  #waiters: Array<() => void> = [];
+
+  constructor(
+    url: string,
+    private readonly events: ConnectionEvents,
+  ) {
+    // Reconnect quickly at first, then every second at most: a failover takes seconds.
+    const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1000);
+    this.#commandClient = createClient({ url, socket: { reconnectStrategy }, disableOfflineQueue: true }) as Client;
+    this.commands = this.#commandClient;
+    this.#subscriber = this.#commandClient.duplicate();
+    this.#watch(this.#commandClient);
+    this.#watch(this.#subscriber);
+  }
+
+  get available(): boolean {
+    return this.#available;
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.#commandClient.connect(), this.#subscriber.connect()]);
+    this.#update();
+  }
+
+  /** Resolves when both connections are up, or rejects after `timeoutMs`. */
+  whenAvailable(timeoutMs: number): Promise<void> {
+    if (this.#available) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Redis unreachable for ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async subscribe(channel: string, listener: Listener): Promise<void> {
+    this.#channels.set(channel, listener);
+    await this.#subscriber.subscribe(channel, listener);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    this.#channels.delete(channel);
+    await this.#subscriber.unsubscribe(channel);
+  }
+
+  /** A new subscriber connection, subscribed to every channel; the old one is dropped. */
+  async replaceSubscriber(): Promise<void> {
+    const old = this.#subscriber;
+    const next = this.#commandClient.duplicate();
+    this.#watch(next);
+    this.#subscriber = next;
+    old.destroy();
+    await next.connect();
+    for (const [channel, listener] of this.#channels) await next.subscribe(channel, listener);
+    this.#update();
+  }
+
+  async close(): Promise<void> {
+    for (const client of [this.#commandClient, this.#subscriber]) if (client.isOpen) client.destroy();
+  }
+
+  #watch(client: Client): void {
+    client.on('error', () => {}); // reported through 'end' / 'reconnecting' below; node-redis reconnects by itself
+    client.on('ready', () => this.#update());
+    client.on('reconnecting', () => this.#update());
+    client.on('end', () => this.#update());
+  }
+
+  /** Tells of every change between "both connections ready" and not. */
+  #update(): void {
+    const available = this.#commandClient.isReady && this.#subscriber.isReady;
+    if (available === this.#available) return;
+    this.#available = available;
+    if (!available) return this.events.onLost('Redis is unreachable: publishes fail and live events pause until it is back');
+    const again = this.#readyOnce;
+    this.#readyOnce = true;
+    for (const wake of this.#waiters.splice(0)) wake();
+    this.events.onReady(again);
+  }
+}

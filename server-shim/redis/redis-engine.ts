@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../protocol/error-codes';
+import { defineEngine, type Engine, type EngineHost, type EngineRuntime, type RunOnce } from '../engine';
+import type { Outcome } from '../idempotency';
+import { LiveError } from '../live-error';
+import { ClusterTopics } from './cluster-topics';
+import { SharedIdempotency, type SharedIdempotencyOptions } from './idempotency-store';
+import { PubSubProbe, type ProbeOptions } from './pubsub-probe';
+import { RedisConnections } from './redis-connections';
+import type { TopicLogLimits } from './topic-log';
+import { UserRouter } from './user-router';
+
+/** Options of {@link redisEngine}. */
+export interface RedisEngineOptions {
+  /** Where Redis is: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
+  url: string;
+  /** Prefix of every key and channel, to share one Redis between apps. Default `ws:`. */
+  prefix?: string;
+  /** How much history each topic keeps in Redis for resuming clients. Default 1000 events, 4 MiB, 5 minutes. */
+  replay?: Omit<TopicLogLimits, 'prefix'>;
+  /** The exactly-once window for keyed calls, shared by every process. */
+  idempotency?: Omit<SharedIdempotencyOptions, 'prefix'>;
+  /** How an idle subscriber connection is checked for deafness. Default: probed after 30 s of silence. */
+  probe?: Omit<ProbeOptions, 'prefix'>;
+}
+
+/** The Redis engine, as `createServer({ engine })` takes it. */
+export interface RedisEngine extends Engine {
+  readonly name: 'redis';
+}
+
+/**
+ * Runs N server processes as one, on one Redis: each topic has one seq and one epoch for the
+ * whole cluster, so a client resumes on any process; replay survives a process restart; presence,
+ * the exactly-once window and server pushes to a user reach across processes.
+ * @example createServer({ api, engine: redisEngine({ url: 'redis://127.0.0.1:6379' }) })
+ */
+export function redisEngine(options: RedisEngineOptions): RedisEngine {
+  if (typeof options?.url !== 'string' || !/^rediss?:\/\//.test(options.url)) {
+    throw new TypeError(`redisEngine({ url }): url must be a redis:// or rediss:// URL, got ${JSON.stringify(options?.url)}`);
+  }
+  return defineEngine({ name: 'redis' }, (host) => startRedisEngine(host, options));
+}
+
+function startRedisEngine(host: EngineHost, options: RedisEngineOptions): EngineRuntime {
+  const prefix = options.prefix ?? 'ws:';
+  const node = randomUUID();
+  const redis = new RedisConnections(options.url, {
+    onReady(again) {
+      if (!again) return;
+      host.setAvailable(true, 'Redis is reachable again: catching up on every topic followed here');
+      void topics.feed.resync();
+    },
+    onLost: (reason) => host.setAvailable(false, reason),
+  });
+  const topics = new ClusterTopics(host, redis, { ...options.replay, prefix });
+  const users = new UserRouter(redis.commands, redis, node, (user, event, data) => host.deliverToUser(user, event, data), { prefix });
+  const probe = new PubSubProbe(
+    redis.commands,
+    redis,
+    node,
+    () => {
+      host.logger.warn('[wirestore] the Redis subscriber went deaf: replacing it and catching up');
+      void redis
+        .replaceSubscriber()
+        .then(() => topics.feed.resync())
+        .catch(() => {});
+    },
+    { ...options.probe, prefix },
+  );
+  const shared = new SharedIdempotency(redis.commands, { ...options.idempotency, prefix });
+  const runOnce: RunOnce = {
+    enabled: true,
+    run: (scope, key, _path, execute) => shared.run(scope, key, execute).catch((error: unknown): Outcome => unavailableOutcome(error)),
+    sized: () => {},
+  };
+  const ready = (async () => {
+    await redis.connect();
+    await Promise.all([users.start(), probe.start()]);
+  })();
+  ready.catch((error: unknown) => host.logger.error('[wirestore] could not connect to Redis:', error));
+
+  const logged = (what: string) => (error: unknown) => host.logger.warn(`[wirestore] ${what}:`, error);
+  return {
+    ready,
+    publish: (topic, event, data, sender) => topics.publish(topic, event, data, sender),
+    publishUnsequenced: (topic, event, data) => topics.publishUnsequenced(topic, event, data),
+    publishCoalesced: (message) => topics.publishCoalesced(message),
+    follow: (topic) => topics.follow(topic),
+    history: (topic, from, upTo) => topics.history(topic, from, upTo),
+    release: (topic) => topics.release(topic),
+    userConnected: (key) => void users.connected(key).catch(logged('could not record a connection in Redis')),
+    userDisconnected: (key) => void users.disconnected(key).catch(logged('could not remove a connection from Redis')),
+    sendToUser: (key, event, data) =>
+      users.sendToUser(key, event, data).catch((error: unknown) => {
+        throw new LiveError(ErrorCode.UNAVAILABLE, `the push was not sent: Redis is unreachable (${String(error)})`);
+      }),
+    runOnce,
+    async stop() {
+      probe.stop();
+      topics.stop();
+      await users.stop().catch(() => {});
+      await redis.close();
+    },
+  };
+}
+
+function unavailableOutcome(error: unknown): Outcome {
+  return { ok: false, error: { code: ErrorCode.UNAVAILABLE, message: `the call was not run: Redis is unreachable (${String(error)})` } };
+}
