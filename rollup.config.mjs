@@ -18,7 +18,7 @@ const typescriptPlugin = () =>
     noEmitOnError: true,
   });
 
-const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws)(\/|$)/.test(id) || id.startsWith('node:');
+const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws|@redis\/client)(\/|$)/.test(id) || id.startsWith('node:');
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
@@ -26,6 +26,7 @@ export default [
     input: {
       index: 'sdk/index.ts',
       server: 'server-shim/index.ts',
+      redis: 'server-shim/redis/index.ts',
       msgpack: 'protocol/msgpack-codec.ts',
       testing: 'testing/index.ts',
       devtools: 'devtools/index.ts',

@@ -7,6 +7,7 @@ import { dts } from 'rollup-plugin-dts';
 const entries = {
   index: 'sdk/index',
   server: 'server-shim/index',
+  redis: 'server-shim/redis/index',
   msgpack: 'protocol/msgpack-codec',
   testing: 'testing/index',
   devtools: 'devtools/index',
@@ -16,6 +17,6 @@ const entries = {
 export default Object.entries(entries).map(([name, source]) => ({
   input: `build/types/${source}.d.ts`,
   output: { file: `dist/${name}.d.ts`, format: 'es' },
-  external: (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws)(\/|$)/.test(id) || id.startsWith('node:'),
+  external: (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws|@redis\/client)(\/|$)/.test(id) || id.startsWith('node:'),
   plugins: [dts({ respectExternal: false })],
 }));

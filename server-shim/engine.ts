@@ -2,6 +2,7 @@ import type { EventEnvelope } from '../protocol/frames';
 import type { CoalescedMessage } from './live-hub';
 import type { Outcome } from './idempotency';
 import type { Logger } from './options';
+import type { PresenceStore } from './presence-roster';
 import type { Topics } from './topics';
 
 /**
@@ -72,6 +73,13 @@ export interface EngineRuntime {
   sendToUser(userKey: string, event: string, data: unknown): Promise<number>;
   /** The shared run-once window, or undefined to use this process's own. */
   readonly runOnce: RunOnce | undefined;
+  /** Presence shared by every process, or undefined when this process is everyone. */
+  readonly presence: { store: PresenceStore; node: string } | undefined;
+  /**
+   * The secret behind the opaque keys others see (presence, cursors, senders), when every process
+   * must derive the same ones; undefined: this process's own (read after `ready`).
+   */
+  keySecret(): string | undefined;
   stop(): Promise<void>;
 }
 

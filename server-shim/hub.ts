@@ -75,7 +75,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const stats = { framesIn: 0, bytesIn: 0, connectionsOpened: 0, publishFailures: 0 };
   const timing = new PublishTiming();
   const limits = new ConnectionLimits(options.rateLimit, settings.maxSubscriptionsPerConnection);
-  const publicKey = opaqueKeys();
+  const publicKey = opaqueKeys(() => engine.keySecret());
   const { publish, publishConfirmed, publishFromClient } = hubPublishing({ engine, logger, stats });
   const publishCoalesced = engine.publishCoalesced;
   const signal = signalOf(sockets);
@@ -86,7 +86,15 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     options.presence &&
     wirePresence(
       options.presence,
-      { publish, publishCoalesced, timing, limits, socketOf: (id) => sockets.get(id), publicKey },
+      {
+        publish,
+        publishCoalesced,
+        timing,
+        limits,
+        socketOf: (id) => sockets.get(id),
+        publicKey,
+        cluster: engine.presence && { ...engine.presence, logger },
+      },
       handlers,
       streams,
     );

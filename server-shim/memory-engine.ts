@@ -18,6 +18,8 @@ export function memoryEngine(): Engine {
     userDisconnected: () => {},
     sendToUser: (userId, event, data) => Promise.resolve(host.deliverToUser(userId, event, data)),
     runOnce: undefined,
+    presence: undefined,
+    keySecret: () => undefined,
     stop: () => Promise.resolve(),
   }));
 }

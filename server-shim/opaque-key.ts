@@ -6,6 +6,11 @@ import { createHmac, randomBytes } from 'node:crypto';
  * publishes: stable for the life of the process, unguessable, and telling nothing about the user.
  * @internal
  */
-export function opaqueKeys(secret: Uint8Array = randomBytes(32)): (internalKey: string) => string {
-  return (internalKey) => createHmac('sha256', secret).update(internalKey).digest('base64url').slice(0, 22);
+export function opaqueKeys(shared: () => string | undefined = () => undefined): (internalKey: string) => string {
+  const own = randomBytes(32);
+  return (internalKey) =>
+    createHmac('sha256', shared() ?? own)
+      .update(internalKey)
+      .digest('base64url')
+      .slice(0, 22);
 }

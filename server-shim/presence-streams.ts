@@ -5,7 +5,9 @@ import type { CoalescedMessage } from './live-hub';
 import type { ConnectionLimits } from './connection-limits';
 import type { Context } from './context';
 import { LiveError } from './live-error';
-import { cursorTopic, PresenceTracker, presenceTopic, type PresenceOptions } from './presence';
+import type { Logger } from './options';
+import { cursorTopic, PresenceTracker, presenceTopic, type PresenceOptions, type PresenceRoster } from './presence';
+import { clusterRoster, localRoster, type PresenceAnnouncer, type PresenceStore } from './presence-roster';
 import { measurePublishable } from './publishable';
 import type { PublishTiming } from './publish-timing';
 import type { LiveSocket } from './socket-data';
@@ -18,6 +20,8 @@ export interface PresenceDeps {
   limits: ConnectionLimits;
   socketOf(connectionId: string): LiveSocket | undefined;
   publicKey(internalKey: string): string;
+  /** Presence across processes (the Redis engine); without it, this process is everyone. */
+  cluster?: { store: PresenceStore; node: string; logger: Logger };
 }
 
 /** Presence and cursors, wired into a hub: the tracker, the built-in streams and the cursor RPC. @internal */
@@ -40,15 +44,24 @@ export function wirePresence<User>(
   const maxCursorBytes = options.maxCursorBytes ?? 1024;
   const interval = options.cursorIntervalMs ?? 50;
   const timingKey = (topic: string, userKey: string) => `cursor\u0000${topic}\u0000${userKey}`;
-  const tracker = new PresenceTracker<User>(
-    options,
-    (topic, event, data) => deps.publish(topic, event, data),
-    (topic, userKey, publicKey) => {
+  const announce: PresenceAnnouncer = {
+    join: (topic, entry) => deps.publish(presenceTopic(topic), 'join', entry),
+    leave(topic, userKey, publicKey) {
+      deps.publish(presenceTopic(topic), 'leave', { key: publicKey });
       deps.timing.cancel(timingKey(topic, userKey));
       deps.publish(cursorTopic(topic), 'remove', { key: publicKey }, { seq: false });
     },
-    deps.publicKey,
-  );
+  };
+  const roster: PresenceRoster = deps.cluster
+    ? clusterRoster({
+        ...deps.cluster,
+        announce,
+        localUsers: () => tracker.localUsers(),
+        publicKey: deps.publicKey,
+        refreshMs: 3_000,
+      })
+    : localRoster(announce);
+  const tracker: PresenceTracker<User> = new PresenceTracker<User>(options, roster, deps.publicKey);
   const moveCursor = (ctx: Context, topic: string, data: Record<string, unknown>) => {
     if (!tracker.tracks(topic)) return;
     if (measurePublishable(data) > maxCursorBytes) {

@@ -18,7 +18,7 @@ export interface PresenceOptions<User = unknown> {
 
 interface Member {
   /** What others see: `select(user)` plus the opaque `key`. */
-  entry: Record<string, unknown> & { key: string };
+  entry: PresenceEntry;
   connections: Set<string>;
   leaveTimer?: ReturnType<typeof setTimeout>;
 }
@@ -28,6 +28,22 @@ export const presenceTopic = (topic: string) => `__presence:${topic}`;
 /** The topic cursor updates are published on. */
 export const cursorTopic = (topic: string) => `__cursors:${topic}`;
 
+/** A presence entry as others see it. */
+export type PresenceEntry = Record<string, unknown> & { key: string };
+
+/**
+ * Who is on each topic beyond this process's own connections. The tracker tells it when a user
+ * arrives here (first connection) and goes (last one, after the grace); it decides whether that
+ * is a join or a leave for everyone, and publishes it. In memory: this process is everyone.
+ * @internal
+ */
+export interface PresenceRoster {
+  arrived(topic: string, userKey: string, entry: PresenceEntry): void;
+  departed(topic: string, userKey: string, entry: PresenceEntry): void;
+  members(topic: string, here: PresenceEntry[]): PresenceEntry[] | Promise<PresenceEntry[]>;
+  stop(): void;
+}
+
 /** @internal */
 export class PresenceTracker<User = unknown> {
   private readonly rooms = new Map<string, Map<string, Member>>();
@@ -35,12 +51,16 @@ export class PresenceTracker<User = unknown> {
 
   constructor(
     private readonly options: PresenceOptions<User>,
-    private readonly publish: (topic: string, event: string, data: unknown) => void,
-    private readonly onLeave: (topic: string, userKey: string, publicKey: string) => void,
+    private readonly roster: PresenceRoster,
     /** Internal key → the opaque key others see. */
     readonly publicKey: (userKey: string) => string,
   ) {
     this.graceMs = options.leaveGraceMs ?? 3000;
+  }
+
+  /** The users this process holds connections of, per topic (the cluster roster refreshes them). */
+  localUsers(): ReadonlyMap<string, ReadonlyMap<string, Member>> {
+    return this.rooms;
   }
 
   tracks(topic: string): boolean {
@@ -54,8 +74,11 @@ export class PresenceTracker<User = unknown> {
   }
 
   /** Everyone on `topic` now, as the presence stream's initial data. */
-  members(topic: string): Array<Record<string, unknown>> {
-    return [...(this.rooms.get(topic)?.values() ?? [])].map((member) => member.entry);
+  members(topic: string): PresenceEntry[] | Promise<PresenceEntry[]> {
+    return this.roster.members(
+      topic,
+      [...(this.rooms.get(topic)?.values() ?? [])].map((member) => member.entry),
+    );
   }
 
   join(topic: string, connectionId: string, user: User): void {
@@ -72,7 +95,7 @@ export class PresenceTracker<User = unknown> {
     }
     const entry = { ...(this.options.select?.(user) ?? {}), key: this.publicKey(key) };
     room.set(key, { entry, connections: new Set([connectionId]) });
-    this.publish(presenceTopic(topic), 'join', entry);
+    this.roster.arrived(topic, key, entry);
   }
 
   leave(topic: string, connectionId: string, user: User): void {
@@ -84,12 +107,12 @@ export class PresenceTracker<User = unknown> {
       if (member.connections.size > 0) return;
       room.delete(key);
       if (room.size === 0) this.rooms.delete(topic);
-      this.publish(presenceTopic(topic), 'leave', { key: member.entry.key });
-      this.onLeave(topic, key, member.entry.key);
+      this.roster.departed(topic, key, member.entry);
     }, this.graceMs);
   }
 
   stop(): void {
+    this.roster.stop();
     for (const room of this.rooms.values()) for (const member of room.values()) clearTimeout(member.leaveTimer);
   }
 }

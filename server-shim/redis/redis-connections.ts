@@ -1,4 +1,4 @@
-import { createClient, type RedisClientType } from '@redis/client';
+import type { RedisClientType } from '@redis/client';
 import type { RedisSubscriber } from './topic-feed';
 import type { RedisCommander } from './topic-log';
 
@@ -21,33 +21,40 @@ export interface ConnectionEvents {
  * @internal
  */
 export class RedisConnections implements RedisSubscriber {
-  readonly commands: RedisCommander;
-  readonly #commandClient: Client;
-  #subscriber: Client;
+  /** Commands go to the command connection; before `connect()` they are refused. */
+  readonly commands: RedisCommander = {
+    sendCommand: (args) =>
+      this.#commandClient ? this.#commandClient.sendCommand(args) : Promise.reject(new Error('Redis not connected yet')),
+  };
+  #commandClient: Client | undefined;
+  #subscriber: Client | undefined;
   readonly #channels = new Map<string, Listener>();
   #readyOnce = false;
+  /** Set by `close`: the connections going down is not news. */
+  #closing = false;
   #available = false;
   #waiters: Array<() => void> = [];
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly events: ConnectionEvents,
-  ) {
-    // Reconnect quickly at first, then every second at most: a failover takes seconds.
-    const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1000);
-    this.#commandClient = createClient({ url, socket: { reconnectStrategy }, disableOfflineQueue: true }) as Client;
-    this.commands = this.#commandClient;
-    this.#subscriber = this.#commandClient.duplicate();
-    this.#watch(this.#commandClient);
-    this.#watch(this.#subscriber);
-  }
+  ) {}
 
   get available(): boolean {
     return this.#available;
   }
 
   async connect(): Promise<void> {
-    await Promise.all([this.#commandClient.connect(), this.#subscriber.connect()]);
+    const { createClient } = await loadRedisClient();
+    // Reconnect quickly at first, then every second at most: a failover takes seconds.
+    const reconnectStrategy = (retries: number) => Math.min(50 * 2 ** retries, 1000);
+    const commands = createClient({ url: this.url, socket: { reconnectStrategy }, disableOfflineQueue: true }) as Client;
+    const subscriber = commands.duplicate();
+    this.#watch(commands);
+    this.#watch(subscriber);
+    this.#commandClient = commands;
+    this.#subscriber = subscriber;
+    await Promise.all([commands.connect(), subscriber.connect()]);
     this.#update();
   }
 
@@ -65,18 +72,18 @@ export class RedisConnections implements RedisSubscriber {
 
   async subscribe(channel: string, listener: Listener): Promise<void> {
     this.#channels.set(channel, listener);
-    await this.#subscriber.subscribe(channel, listener);
+    await this.#connected(this.#subscriber).subscribe(channel, listener);
   }
 
   async unsubscribe(channel: string): Promise<void> {
     this.#channels.delete(channel);
-    await this.#subscriber.unsubscribe(channel);
+    await this.#connected(this.#subscriber).unsubscribe(channel);
   }
 
   /** A new subscriber connection, subscribed to every channel; the old one is dropped. */
   async replaceSubscriber(): Promise<void> {
-    const old = this.#subscriber;
-    const next = this.#commandClient.duplicate();
+    const old = this.#connected(this.#subscriber);
+    const next = this.#connected(this.#commandClient).duplicate();
     this.#watch(next);
     this.#subscriber = next;
     old.destroy();
@@ -86,7 +93,13 @@ export class RedisConnections implements RedisSubscriber {
   }
 
   async close(): Promise<void> {
-    for (const client of [this.#commandClient, this.#subscriber]) if (client.isOpen) client.destroy();
+    this.#closing = true;
+    for (const client of [this.#commandClient, this.#subscriber]) if (client?.isOpen) client.destroy();
+  }
+
+  #connected(client: Client | undefined): Client {
+    if (!client) throw new Error('Redis not connected yet');
+    return client;
   }
 
   #watch(client: Client): void {
@@ -98,13 +111,22 @@ export class RedisConnections implements RedisSubscriber {
 
   /** Tells of every change between "both connections ready" and not. */
   #update(): void {
-    const available = this.#commandClient.isReady && this.#subscriber.isReady;
-    if (available === this.#available) return;
+    const available = this.#commandClient?.isReady === true && this.#subscriber?.isReady === true;
+    if (available === this.#available || this.#closing) return;
     this.#available = available;
     if (!available) return this.events.onLost('Redis is unreachable: publishes fail and live events pause until it is back');
     const again = this.#readyOnce;
     this.#readyOnce = true;
     for (const wake of this.#waiters.splice(0)) wake();
     this.events.onReady(again);
+  }
+}
+
+/** `@redis/client` is an optional peer dependency: only Redis users install it. */
+async function loadRedisClient(): Promise<typeof import('@redis/client')> {
+  try {
+    return await import('@redis/client');
+  } catch (error) {
+    throw new Error(`wirestore/redis needs the Redis client library: npm install @redis/client (${String(error)})`);
   }
 }

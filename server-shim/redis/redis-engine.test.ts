@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../protocol/frames';
 import { useRedis } from '../../test-support/redis';
 import { closeAll, connectClient, startServer, waitFor } from '../test-support/harness';
 import { todoApp, watch } from '../test-support/todo-app';
+import type { ServerOptions } from '../options';
 import { redisEngine } from './redis-engine';
 
 // Two shim processes' worth of servers on one real redis-server: what one publishes, the other's
@@ -15,7 +16,7 @@ let prefixCounter = 0;
 /** Servers of one cluster: one Redis, one key prefix per test so tests do not see each other's topics. */
 function cluster() {
   const prefix = `t${++prefixCounter}:`;
-  return (options: Parameters<typeof startServer>[0] = {}) => startServer({ ...options, engine: redisEngine({ url: redis.url, prefix }) });
+  return <User>(options: ServerOptions<User> = {}) => startServer<User>({ ...options, engine: redisEngine({ url: redis.url, prefix }) });
 }
 
 function collect(client: ReturnType<typeof connectClient>, topic: string) {
@@ -30,12 +31,23 @@ it('sequences every publish once for the whole cluster: each process’s clients
   const onA = connectClient(a.url);
   const onB = connectClient(b.url);
   const [seenOnA, seenOnB] = [collect(onA, 'chat'), collect(onB, 'chat')];
-  await waitFor(() => a.memory.topics === 1 && b.memory.topics === 1);
+  // Both subscribed once both hear a publish (events before a subscription are not its business).
+  await waitFor(() => {
+    void a.publishConfirmed('chat', 'warm-up', null);
+    return seenOnA.length > 0 && seenOnB.length > 0;
+  });
   for (let i = 0; i < 20; i++) (i % 2 ? a : b).publish('chat', 'message', { i });
-  expect(await a.publishConfirmed('chat', 'message', { i: 20 })).toBe(21);
-  await waitFor(() => seenOnA.length === 21 && seenOnB.length === 21);
-  expect(seenOnA.map((event) => event.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-  expect(seenOnB).toEqual(seenOnA);
+  await b.publishConfirmed('chat', 'message', { i: 20 });
+  const messages = (events: EventEnvelope[]) => events.filter((event) => event.event === 'message');
+  await waitFor(() => messages(seenOnA).length === 21 && messages(seenOnB).length === 21);
+  // One seq space: every event each client saw, in order, contiguous, and the same on both processes
+  // from where both were subscribed.
+  for (const seen of [seenOnA, seenOnB]) {
+    const seqs = seen.map((event) => event.seq!);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+  }
+  const bothFrom = Math.max(seenOnA[0]!.seq!, seenOnB[0]!.seq!);
+  expect(seenOnB.filter((event) => event.seq! >= bothFrom)).toEqual(seenOnA.filter((event) => event.seq! >= bothFrom));
 });
 
 it('a client that loses its process resumes on another from its position: no gap, no duplicate, no reload', async () => {
@@ -99,4 +111,43 @@ it('Redis unreachable: a confirmed publish rejects with UNAVAILABLE, clients see
   await server.publishConfirmed('news', 'flash', 2);
   await waitFor(() => events.length === 1, 10_000);
   expect(events[0]!.data).toBe(2);
+});
+
+it('presence lists a user once across processes and tabs, and they leave with their last connection anywhere', async () => {
+  const start = cluster();
+  const options = {
+    authenticate: ({ query }: { query: string }) => ({
+      id: new URLSearchParams(query).get('user')!,
+      name: new URLSearchParams(query).get('user')!,
+    }),
+    presence: { topics: () => true, select: (user: { name: string }) => ({ name: user.name }), leaveGraceMs: 0 },
+  };
+  const [a, b] = [await start(options), await start(options)];
+  const adaOnA = connectClient(`${a.url}?user=ada`);
+  const adaOnB = connectClient(`${b.url}?user=ada`);
+  const bobOnB = connectClient(`${b.url}?user=bob`);
+  const seenByBob = bobOnB.presence('room');
+  const names = () => (seenByBob.get() ?? []).map((entry) => entry.name).sort();
+
+  adaOnA.presence('room').listen(() => {});
+  await waitFor(() => names().join() === 'ada,bob');
+  adaOnB.presence('room').listen(() => {});
+  await waitFor(() => b.memory.topics >= 2);
+  expect(names()).toEqual(['ada', 'bob']); // ada twice, listed once
+  const adaKeys = new Set(
+    [adaOnA, adaOnB].map(
+      (client) =>
+        client
+          .presence('room')
+          .get()
+          ?.find((entry) => entry.name === 'ada')?.key,
+    ),
+  );
+  expect(adaKeys.size).toBe(1); // the same opaque key, whichever process she is seen through
+
+  adaOnA.close();
+  await waitFor(() => a.connectionCount === 0);
+  expect(names()).toEqual(['ada', 'bob']); // still on b
+  adaOnB.close();
+  await waitFor(() => names().join() === 'bob');
 });

@@ -1,14 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../protocol/error-codes';
 import { defineEngine, type Engine, type EngineHost, type EngineRuntime, type RunOnce } from '../engine';
 import type { Outcome } from '../idempotency';
 import { LiveError } from '../live-error';
 import { ClusterTopics } from './cluster-topics';
 import { SharedIdempotency, type SharedIdempotencyOptions } from './idempotency-store';
+import { SharedPresence } from './shared-presence';
 import { PubSubProbe, type ProbeOptions } from './pubsub-probe';
 import { RedisConnections } from './redis-connections';
 import type { TopicLogLimits } from './topic-log';
 import { UserRouter } from './user-router';
+
+/** A process that stops refreshing its users' presence (it died) has them leave after this (ms), plus one sweep. */
+const PRESENCE_EXPIRY_MS = 10_000;
 
 /** Options of {@link redisEngine}. */
 export interface RedisEngineOptions {
@@ -68,6 +72,8 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
     },
     { ...options.probe, prefix },
   );
+  const presence = new SharedPresence(redis.commands, { expiryMs: PRESENCE_EXPIRY_MS, prefix });
+  let keySecret: string | undefined;
   const shared = new SharedIdempotency(redis.commands, { ...options.idempotency, prefix });
   const runOnce: RunOnce = {
     enabled: true,
@@ -76,6 +82,7 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
   };
   const ready = (async () => {
     await redis.connect();
+    keySecret = await sharedSecret(redis, prefix);
     await Promise.all([users.start(), probe.start()]);
   })();
   ready.catch((error: unknown) => host.logger.error('[wirestore] could not connect to Redis:', error));
@@ -96,6 +103,8 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
         throw new LiveError(ErrorCode.UNAVAILABLE, `the push was not sent: Redis is unreachable (${String(error)})`);
       }),
     runOnce,
+    presence: { store: presence, node },
+    keySecret: () => keySecret,
     async stop() {
       probe.stop();
       topics.stop();
@@ -103,6 +112,13 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
       await redis.close();
     },
   };
+}
+
+/** The secret every process derives opaque user keys from: the first process to start makes it. */
+async function sharedSecret(redis: RedisConnections, prefix: string): Promise<string> {
+  const key = `${prefix}secret`;
+  await redis.commands.sendCommand(['SET', key, randomBytes(32).toString('base64url'), 'NX']);
+  return String(await redis.commands.sendCommand(['GET', key]));
 }
 
 function unavailableOutcome(error: unknown): Outcome {
