@@ -1,0 +1,85 @@
+import { afterEach, expect, it } from 'vitest';
+import type { SignalFrame } from '../../protocol/frames';
+import { useRedis } from '../../test-support/redis';
+import { untilAsync } from '../../test-support/until';
+import type { Context } from '../context';
+import type { ServerOptions } from '../options';
+import { closeAll, connectClient, startServer, waitFor } from '../test-support/harness';
+import { redisEngine } from './redis-engine';
+
+// Calls and server pushes across two processes on one real redis-server.
+
+const { redis } = useRedis();
+afterEach(closeAll);
+
+let prefixCounter = 0;
+type User = { id: string };
+function cluster() {
+  const prefix = `calls${++prefixCounter}:`;
+  return (options: ServerOptions<User> = {}) =>
+    startServer<User>({
+      authenticate: ({ query }) => ({ id: new URLSearchParams(query).get('user') ?? 'anonymous' }),
+      ...options,
+      engine: redisEngine({ url: redis.url, prefix }),
+    });
+}
+
+it('a keyed call retried on another process runs once, and the retry gets the first outcome', async () => {
+  const start = cluster();
+  let runs = 0;
+  const api = { pay: (_ctx: Context, amount: number) => ({ receipt: ++runs, amount }) };
+  const [a, b] = [await start({ api }), await start({ api })];
+  const first = connectClient<typeof api>(`${a.url}?user=ada`);
+  const retry = connectClient<typeof api>(`${b.url}?user=ada`);
+  const paid = await first.callWith({ idempotencyKey: 'order-17' }, 'pay', 30);
+  const again = await retry.callWith({ idempotencyKey: 'order-17' }, 'pay', 30);
+  expect(again).toEqual(paid);
+  expect(runs).toBe(1);
+  const other = connectClient<typeof api>(`${b.url}?user=bob`); // another user's key space
+  expect(await other.callWith({ idempotencyKey: 'order-17' }, 'pay', 5)).toEqual({ receipt: 2, amount: 5 });
+});
+
+it('a retry that arrives while the first attempt still runs elsewhere waits for its outcome instead of running again', async () => {
+  const start = cluster();
+  let runs = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const api = {
+    slow: async () => {
+      runs++;
+      started();
+      await finished;
+      return 'done once';
+    },
+  };
+  const [a, b] = [await start({ api }), await start({ api })];
+  const onA = connectClient<typeof api>(`${a.url}?user=ada`);
+  const onB = connectClient<typeof api>(`${b.url}?user=ada`);
+  const first = onA.callWith({ idempotencyKey: 'k' }, 'slow');
+  await running;
+  const second = onB.callWith({ idempotencyKey: 'k' }, 'slow');
+  finish();
+  expect(await Promise.all([first, second])).toEqual(['done once', 'done once']);
+  expect(runs).toBe(1);
+});
+
+it('sendToUser reaches the user on whichever process holds their connections', async () => {
+  const start = cluster();
+  const [a, b] = [await start(), await start()];
+  const received: SignalFrame[] = [];
+  const adaOnB = connectClient(`${b.url}?user=ada`);
+  adaOnB.onSignal((signal) => received.push(signal));
+  adaOnB.connect();
+  await waitFor(() => b.connectionCount === 1);
+  // Its process records the connection in Redis a moment after it opens.
+  await untilAsync(async () => (await a.sendToUser('ada', 'probe', null)) === 1);
+  expect(await a.sendToUser('ada', 'order-shipped', { orderId: 7 })).toBe(1);
+  const shipped = await waitFor(() => received.find((signal) => signal.event === 'order-shipped'));
+  expect(shipped).toEqual({ type: 'signal', event: 'order-shipped', data: { orderId: 7 } });
+  expect(await a.sendToUser('nobody', 'x', null)).toBe(0);
+  adaOnB.close();
+  await waitFor(() => b.connectionCount === 0);
+  await untilAsync(async () => (await a.sendToUser('ada', 'gone', null)) === 0);
+});
