@@ -73,6 +73,11 @@ export interface EngineRuntime {
   sendToUser(userKey: string, event: string, data: unknown): Promise<number>;
   /** The shared run-once window, or undefined to use this process's own. */
   readonly runOnce: RunOnce | undefined;
+  /**
+   * A call limit shared by every process, per scope (user, else client instance), or undefined
+   * when only the per-connection limits of this process apply.
+   */
+  readonly callLimit: ((scope: string) => Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>) | undefined;
   /** Presence shared by every process, or undefined when this process is everyone. */
   readonly presence: { store: PresenceStore; node: string } | undefined;
   /**

@@ -128,11 +128,17 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
   const idempotency = new IdempotencyWindow(options.idempotency);
   const customScope = options.idempotency?.scopeOf;
-  const dispatcher = new RpcDispatcher(handlers, engine.runOnce ?? idempotency, logger, (data) => {
-    if (customScope) return customScope(data.user);
-    // No user id: the client instance, which no other client knows, else this connection alone.
-    return userIdKey(data.user) ?? (data.instance !== undefined ? `instance:${data.instance}` : `connection:${data.connectionId}`);
-  });
+  const dispatcher = new RpcDispatcher(
+    handlers,
+    engine.runOnce ?? idempotency,
+    logger,
+    (data) => {
+      if (customScope) return customScope(data.user);
+      // No user id: the client instance, which no other client knows, else this connection alone.
+      return userIdKey(data.user) ?? (data.instance !== undefined ? `instance:${data.instance}` : `connection:${data.connectionId}`);
+    },
+    engine.callLimit,
+  );
   const frames = new FrameHandler({
     maxDepth: settings.maxDepth,
     maxBatchSize: settings.maxBatchSize,

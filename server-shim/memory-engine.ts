@@ -18,6 +18,7 @@ export function memoryEngine(): Engine {
     userDisconnected: () => {},
     sendToUser: (userId, event, data) => Promise.resolve(host.deliverToUser(userId, event, data)),
     runOnce: undefined,
+    callLimit: undefined,
     presence: undefined,
     keySecret: () => undefined,
     stop: () => Promise.resolve(),

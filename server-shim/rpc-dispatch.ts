@@ -1,7 +1,7 @@
 import { ErrorCode, type ErrorBody } from '../protocol/error-codes';
 import type { BatchedCall } from '../protocol/frames';
 import type { AnyHandler } from './api-registry';
-import type { RunOnce } from './engine';
+import type { EngineRuntime, RunOnce } from './engine';
 import type { Outcome } from './idempotency';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
@@ -24,6 +24,8 @@ export class RpcDispatcher {
     private readonly logger: Logger,
     /** The idempotency scope of a connection's calls. */
     private readonly scopeOf: (data: SocketData) => string,
+    /** A limit shared by every process (the Redis engine's option), checked before each call. */
+    private readonly sharedLimit?: EngineRuntime['callLimit'],
   ) {}
 
   /** Calls whose handler is still running (their reply not yet sent). */
@@ -44,6 +46,28 @@ export class RpcDispatcher {
 
   /** Returns a promise only when the outcome was not ready at once. */
   run(ws: LiveSocket, call: BatchedCall): void | Promise<void> {
+    if (this.sharedLimit) return this.runLimited(ws, call, this.sharedLimit);
+    return this.runAdmitted(ws, call);
+  }
+
+  /** Takes a token of the cluster-wide limit first; refused calls get RATE_LIMITED with `retryAfterMs`. */
+  private async runLimited(ws: LiveSocket, call: BatchedCall, limit: NonNullable<EngineRuntime['callLimit']>): Promise<void> {
+    const verdict = await limit(this.scopeOf(ws.getUserData())).catch((error: unknown) => {
+      this.logger.warn('[wirestore] the cluster-wide call limit could not be checked (Redis); letting the call through:', error);
+      return { allowed: true } as const;
+    });
+    if (ws.getUserData().closed) return;
+    if (!verdict.allowed) {
+      return this.replyError(ws, call.id, {
+        code: ErrorCode.RATE_LIMITED,
+        message: 'too many calls',
+        details: { retryAfterMs: verdict.retryAfterMs },
+      });
+    }
+    return this.runAdmitted(ws, call);
+  }
+
+  private runAdmitted(ws: LiveSocket, call: BatchedCall): void | Promise<void> {
     const data = ws.getUserData();
     const windowed = call.key !== undefined && this.idempotency.enabled;
     const scope = windowed ? this.scopeOf(data) : '';

@@ -5,7 +5,7 @@ import { untilAsync } from '../../test-support/until';
 import type { Context } from '../context';
 import type { ServerOptions } from '../options';
 import { closeAll, connectClient, startServer, waitFor } from '../test-support/harness';
-import { redisEngine } from './redis-engine';
+import { redisEngine, type RedisEngineOptions } from './redis-engine';
 
 // Calls and server pushes across two processes on one real redis-server.
 
@@ -14,13 +14,13 @@ afterEach(closeAll);
 
 let prefixCounter = 0;
 type User = { id: string };
-function cluster() {
+function cluster(engineOptions: Omit<RedisEngineOptions, 'url'> = {}) {
   const prefix = `calls${++prefixCounter}:`;
   return (options: ServerOptions<User> = {}) =>
     startServer<User>({
       authenticate: ({ query }) => ({ id: new URLSearchParams(query).get('user') ?? 'anonymous' }),
       ...options,
-      engine: redisEngine({ url: redis.url, prefix }),
+      engine: redisEngine({ url: redis.url, prefix, ...engineOptions }),
     });
 }
 
@@ -82,4 +82,17 @@ it('sendToUser reaches the user on whichever process holds their connections', a
   adaOnB.close();
   await waitFor(() => b.connectionCount === 0);
   await untilAsync(async () => (await a.sendToUser('ada', 'gone', null)) === 0);
+});
+
+it('a cluster-wide call limit counts a user’s calls on every process together', async () => {
+  // A refill of one token a minute: nothing comes back during the test.
+  const start = cluster({ rateLimit: { callsPerUser: { perSecond: 1 / 60, burst: 3 } } });
+  const api = { ping: () => 'pong' };
+  const [a, b] = [await start({ api }), await start({ api })];
+  const onA = connectClient<typeof api>(`${a.url}?user=ada`);
+  const onB = connectClient<typeof api>(`${b.url}?user=ada`);
+  expect([await onA.call('ping'), await onB.call('ping'), await onA.call('ping')]).toEqual(['pong', 'pong', 'pong']);
+  await expect(onB.call('ping')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  const bob = connectClient<typeof api>(`${b.url}?user=bob`);
+  expect(await bob.call('ping')).toBe('pong'); // his own bucket
 });

@@ -5,7 +5,9 @@ import type { Outcome } from '../idempotency';
 import { LiveError } from '../live-error';
 import { ClusterTopics } from './cluster-topics';
 import { SharedIdempotency, type SharedIdempotencyOptions } from './idempotency-store';
+import { SharedBuckets } from './shared-buckets';
 import { SharedPresence } from './shared-presence';
+import type { RateLimit } from '../rate-limit';
 import { PubSubProbe, type ProbeOptions } from './pubsub-probe';
 import { RedisConnections } from './redis-connections';
 import type { TopicLogLimits } from './topic-log';
@@ -24,6 +26,12 @@ export interface RedisEngineOptions {
   replay?: Omit<TopicLogLimits, 'prefix'>;
   /** The exactly-once window for keyed calls, shared by every process. */
   idempotency?: Omit<SharedIdempotencyOptions, 'prefix'>;
+  /**
+   * Limits shared by every process. `callsPerUser`: calls per user (else per client instance) over
+   * the whole cluster, a Redis round trip per call. Off by default: the per-connection limits of
+   * `createServer({ rateLimit })` apply in each process either way.
+   */
+  rateLimit?: { callsPerUser?: RateLimit };
   /** How an idle subscriber connection is checked for deafness. Default: probed after 30 s of silence. */
   probe?: Omit<ProbeOptions, 'prefix'>;
 }
@@ -74,6 +82,8 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
   );
   const presence = new SharedPresence(redis.commands, { expiryMs: PRESENCE_EXPIRY_MS, prefix });
   let keySecret: string | undefined;
+  const callsPerUser = options.rateLimit?.callsPerUser;
+  const callBuckets = callsPerUser && new SharedBuckets(redis.commands, callsPerUser, `${prefix}calls:`);
   const shared = new SharedIdempotency(redis.commands, { ...options.idempotency, prefix });
   const runOnce: RunOnce = {
     enabled: true,
@@ -103,6 +113,7 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
         throw new LiveError(ErrorCode.UNAVAILABLE, `the push was not sent: Redis is unreachable (${String(error)})`);
       }),
     runOnce,
+    callLimit: callBuckets && ((scope) => callBuckets.take(scope)),
     presence: { store: presence, node },
     keySecret: () => keySecret,
     async stop() {
