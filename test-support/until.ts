@@ -6,8 +6,9 @@ export async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
-/** {@link until} for a check that asks something over the network (Redis). */
-export async function untilAsync(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+/** {@link until} for a check that asks something over the network (Redis); gives up after `timeoutMs`. */
+export async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !(await check())) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(await check()).toBe(true);
 }
