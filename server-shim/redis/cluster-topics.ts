@@ -1,22 +1,11 @@
-import { ErrorCode } from '../../protocol/error-codes';
 import type { EventEnvelope } from '../../protocol/frames';
 import type { EngineHost, TopicPosition } from '../engine';
 import type { CoalescedMessage } from '../live-hub';
-import { LiveError } from '../live-error';
-import { measurePublishable } from '../publishable';
 import type { RedisConnections } from './redis-connections';
+import { unavailable } from './unavailable';
+import { encodeEvent, envelopeOf, parseEvent } from './wire-event';
 import { RedisTopicFeed, type FeedEvent } from './topic-feed';
 import { RedisTopicLog, type TopicLogLimits } from './topic-log';
-
-/** How an event travels through Redis: JSON, short field names. */
-interface WireEvent {
-  e: string;
-  d?: unknown;
-  /** The client publisher's opaque key. */
-  s?: string;
-  /** Coalesced messages: the key that replaces. */
-  k?: string;
-}
 
 /** A topic nobody here needs stays followed this long: a client that reconnects here finds it warm. */
 const LINGER_MS = 10_000;
@@ -52,18 +41,18 @@ export class ClusterTopics {
   }
 
   publish(topic: string, event: string, data: unknown, sender: string | undefined): Promise<number> {
-    const payload = encode(event, data, sender);
+    const payload = encodeEvent(event, data, sender);
     return this.log.append(topic, payload).then(
       (position) => position.seq,
       (error: unknown) => {
-        throw unavailable(error);
+        throw unavailable('the event was not published', error);
       },
     );
   }
 
   /** Without a seq: straight onto the topic's channel, no history. Lost when Redis is away, as such events may be. */
   publishUnsequenced(topic: string, event: string, data: unknown, key?: string): void {
-    const payload = encode(event, data, undefined, key);
+    const payload = encodeEvent(event, data, undefined, key);
     this.redis.commands.sendCommand(['PUBLISH', this.log.channelOf(topic), RedisTopicLog.unsequenced(payload)]).catch(() => {
       // fire-and-forget by contract (cursors, typing indicators); the pressure signal tells of the outage
     });
@@ -123,7 +112,7 @@ export class ClusterTopics {
     const events = result.events.filter((event) => event.seq <= upTo);
     const contiguous = events.every((event, i) => event.seq === from.seq + 1 + i);
     if (!contiguous || (upTo > from.seq && events.at(-1)?.seq !== upTo)) return undefined;
-    return events.map(({ seq, event }) => envelope(topic, event, seq));
+    return events.map(({ seq, event }) => envelopeOf(topic, event, seq));
   }
 
   stop(): void {
@@ -132,44 +121,14 @@ export class ClusterTopics {
   }
 
   #deliver(event: FeedEvent): void {
-    const delivered = this.host.topics.deliver(event.topic, envelope(event.topic, event.event, event.seq));
+    const delivered = this.host.topics.deliver(event.topic, envelopeOf(event.topic, event.event, event.seq));
     if (!delivered) this.host.logger.error(`[wirestore] event ${event.seq} on "${event.topic}" could not be encoded; skipped`);
   }
 
   #deliverUnsequenced(topic: string, payload: string): void {
-    const wire = parse(payload);
+    const wire = parseEvent(payload);
     if (!wire) return;
     if (wire.k !== undefined) return this.host.deliverCoalesced({ key: wire.k, topic, event: wire.e, data: wire.d });
-    this.host.topics.deliver(topic, envelope(topic, payload));
+    this.host.topics.deliver(topic, envelopeOf(topic, payload));
   }
-}
-
-function encode(event: string, data: unknown, sender: string | undefined, key?: string): string {
-  measurePublishable(data); // data no codec can carry throws here, before Redis sees it
-  const wire: WireEvent = { e: event, d: data };
-  if (sender !== undefined) wire.s = sender;
-  if (key !== undefined) wire.k = key;
-  return JSON.stringify(wire);
-}
-
-function parse(payload: string): WireEvent | undefined {
-  try {
-    const wire = JSON.parse(payload) as WireEvent;
-    return typeof wire?.e === 'string' ? wire : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function envelope(topic: string, payload: string, seq?: number): EventEnvelope {
-  const wire = parse(payload) ?? { e: 'malformed' };
-  const result: EventEnvelope = { topic, event: wire.e, data: wire.d };
-  if (seq !== undefined) result.seq = seq;
-  if (wire.s !== undefined) result.sender = wire.s;
-  return result;
-}
-
-function unavailable(error: unknown): LiveError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new LiveError(ErrorCode.UNAVAILABLE, `the event was not published: Redis is unreachable (${reason})`);
 }

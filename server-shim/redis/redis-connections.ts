@@ -123,7 +123,7 @@ export class RedisConnections implements RedisSubscriber {
 }
 
 /** `@redis/client` is an optional peer dependency: only Redis users install it. */
-async function loadRedisClient(): Promise<typeof import('@redis/client')> {
+export async function loadRedisClient(): Promise<typeof import('@redis/client')> {
   try {
     return await import('@redis/client');
   } catch (error) {

@@ -1,9 +1,10 @@
 import { afterEach, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../protocol/frames';
 import { useRedis } from '../../test-support/redis';
-import { closeAll, connectClient, startServer, waitFor } from '../test-support/harness';
+import { closeAll, connectClient, startServer, track, waitFor } from '../test-support/harness';
 import { todoApp, watch } from '../test-support/todo-app';
 import type { ServerOptions } from '../options';
+import { redisPublisher } from './publisher';
 import { redisEngine } from './redis-engine';
 
 // Two shim processes' worth of servers on one real redis-server: what one publishes, the other's
@@ -16,7 +17,9 @@ let prefixCounter = 0;
 /** Servers of one cluster: one Redis, one key prefix per test so tests do not see each other's topics. */
 function cluster() {
   const prefix = `t${++prefixCounter}:`;
-  return <User>(options: ServerOptions<User> = {}) => startServer<User>({ ...options, engine: redisEngine({ url: redis.url, prefix }) });
+  const start = <User>(options: ServerOptions<User> = {}) =>
+    startServer<User>({ ...options, engine: redisEngine({ url: redis.url, prefix }) });
+  return Object.assign(start, { prefix });
 }
 
 function collect(client: ReturnType<typeof connectClient>, topic: string) {
@@ -150,4 +153,24 @@ it('presence lists a user once across processes and tabs, and they leave with th
   expect(names()).toEqual(['ada', 'bob']); // still on b
   adaOnB.close();
   await waitFor(() => names().join() === 'bob');
+});
+
+it('a worker’s redisPublisher sequences its events like a server’s publish, and fails clearly without Redis', async () => {
+  const start = cluster();
+  const server = await start();
+  const client = connectClient(server.url);
+  const events = collect(client, 'orders');
+  const worker = track(await redisPublisher({ url: redis.url, prefix: start.prefix }));
+  await waitFor(() => {
+    void worker.publish('orders', 'warm-up', null);
+    return events.length > 0;
+  });
+  const seq = await worker.publish('orders', 'shipped', { id: 7 });
+  expect(await server.publishConfirmed('orders', 'paid', { id: 8 })).toBe(seq + 1);
+  await waitFor(() => events.some((event) => event.event === 'paid'));
+  expect(events.filter((event) => event.seq! >= seq).map((event) => [event.seq, event.event])).toEqual([
+    [seq, 'shipped'],
+    [seq + 1, 'paid'],
+  ]);
+  expect(() => worker.publish('orders', 'bad', { big: 1n })).toThrow(/INVALID_REQUEST|could not|BigInt/i);
 });

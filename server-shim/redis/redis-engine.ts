@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ErrorCode } from '../../protocol/error-codes';
 import { defineEngine, type Engine, type EngineHost, type EngineRuntime, type RunOnce } from '../engine';
 import type { Outcome } from '../idempotency';
-import { LiveError } from '../live-error';
+import { unavailable } from './unavailable';
 import { ClusterTopics } from './cluster-topics';
 import { SharedIdempotency, type SharedIdempotencyOptions } from './idempotency-store';
 import { SharedBuckets } from './shared-buckets';
@@ -110,7 +109,7 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
     userDisconnected: (key) => void users.disconnected(key).catch(logged('could not remove a connection from Redis')),
     sendToUser: (key, event, data) =>
       users.sendToUser(key, event, data).catch((error: unknown) => {
-        throw new LiveError(ErrorCode.UNAVAILABLE, `the push was not sent: Redis is unreachable (${String(error)})`);
+        throw unavailable('the push was not sent', error);
       }),
     runOnce,
     callLimit: callBuckets && ((scope) => callBuckets.take(scope)),
@@ -133,5 +132,5 @@ async function sharedSecret(redis: RedisConnections, prefix: string): Promise<st
 }
 
 function unavailableOutcome(error: unknown): Outcome {
-  return { ok: false, error: { code: ErrorCode.UNAVAILABLE, message: `the call was not run: Redis is unreachable (${String(error)})` } };
+  return { ok: false, error: unavailable('the call was not run', error).toBody() };
 }
