@@ -4,14 +4,18 @@
 // Driven over IPC by run.mjs: {cmd: 'publish', count, batch} and {cmd: 'cpu'}.
 import { createRequire } from 'node:module';
 import { createServer } from '../dist/server.js';
+import { redisEngine, redisPublisher } from '../dist/redis.js';
 
-const kind = process.argv[2]; // 'shim' | 'shim-presence' | 'raw' | 'raw-json'
+// 'shim' | 'shim-presence' | 'raw' | 'raw-json'; with REDIS_URL: 'shim-redis' (the Redis engine)
+// and 'redis-publisher' (the bare Lua publish script through `redisPublisher`, no shim).
+const kind = process.argv[2];
 const uws = createRequire(import.meta.url)('uWebSockets.js');
 const BACKPRESSURE = 256 * 1024 * 1024; // never drop: the benchmark counts every delivery
 const TOPIC = 'bench';
 const payloadFor = (i) => ({ i, x: 120.5, y: 64.25, who: 'bench-user' });
 
 let publish;
+let publishConfirmed;
 let port;
 if (kind.startsWith('shim')) {
   const server = createServer({
@@ -22,9 +26,15 @@ if (kind.startsWith('shim')) {
     logger: { ...console, debug() {} },
     // shim-presence: presence tracked on the benchmark topic, pressure sampled 10× a second.
     ...(kind === 'shim-presence' && { presence: { topics: (topic) => topic === TOPIC }, pressure: { sampleIntervalMs: 100 } }),
+    ...(kind === 'shim-redis' && { engine: redisEngine({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX }) }),
   });
   port = await server.listen(0, '127.0.0.1');
   publish = (i) => server.publish(TOPIC, 'tick', payloadFor(i));
+  publishConfirmed = (topic, i) => server.publishConfirmed(topic, 'tick', payloadFor(i));
+} else if (kind === 'redis-publisher') {
+  const publisher = await redisPublisher({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX });
+  publishConfirmed = (topic, i) => publisher.publish(topic, 'tick', payloadFor(i));
+  port = 0;
 } else {
   const app = uws.App();
   let seq = 0;
@@ -58,6 +68,20 @@ process.on('message', (message) => {
       else process.send({ published: sent });
     };
     round();
+  } else if (message.cmd === 'publish-confirmed') {
+    // `count` publishes on `topic`, `concurrency` in flight at once, each awaited: a bounded loop.
+    const startedAt = process.hrtime.bigint();
+    let next = 0;
+    const worker = async () => {
+      while (next < message.count) await publishConfirmed(message.topic, next++);
+    };
+    void Promise.all(Array.from({ length: message.concurrency }, worker)).then(() =>
+      process.send({ confirmed: message.count, elapsedMs: Number(process.hrtime.bigint() - startedAt) / 1e6 }),
+    );
+  } else if (message.cmd === 'publish-to') {
+    void Promise.all(Array.from({ length: message.count }, (_, i) => publishConfirmed(message.topic, i))).then(() =>
+      process.send({ published: message.count }),
+    );
   } else if (message.cmd === 'cpu') {
     const used = process.cpuUsage(cpuAtStart);
     process.send({ cpuMicros: used.user + used.system });
