@@ -29,7 +29,7 @@ async function startRedis() {
   });
   const dir = mkdtempSync(join(tmpdir(), 'wirestore-bench-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child = spawn('taskset', ['-c', '1', 'redis-server', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', process.env.REDIS_CPU ?? '1', 'redis-server', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept connections') && resolve());
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} (is it installed?)`)));
@@ -109,28 +109,35 @@ async function resumeLatency(kind) {
 
 const redis = await startRedis();
 process.env.REDIS_URL = redis.url;
+const only = process.env.BENCH_ONLY; // 'publish', 'fanout' or 'resume' to run one
 try {
-  const publishes = await compare(publishRate, ['redis-publisher', 'shim-redis']);
-  report(
-    'redis_cluster_publish',
-    'publish/s',
-    publishes((s) => s.rate),
-    { value: 'shim-redis', baseline: 'redis-publisher' },
-  );
-  const delivered = await compare((kind) => fanout(kind, { subscribers: 1000, messagesPerSubscriber: 3_000 }), ['shim', 'shim-redis']);
-  report(
-    'redis_fanout_1000_delivered',
-    'msg/s',
-    delivered((s) => s.rate),
-    { value: 'shim-redis', baseline: 'shim' },
-  );
-  const resumes = await compare(resumeLatency, ['shim', 'shim-redis']);
-  report(
-    'redis_resume_p50',
-    'ms',
-    resumes((s) => s.p50),
-    { value: 'shim-redis', baseline: 'shim', digits: 3 },
-  );
+  if (!only || only === 'publish') {
+    const publishes = await compare(publishRate, ['redis-publisher', 'shim-redis']);
+    report(
+      'redis_cluster_publish',
+      'publish/s',
+      publishes((s) => s.rate),
+      { value: 'shim-redis', baseline: 'redis-publisher' },
+    );
+  }
+  if (!only || only === 'fanout') {
+    const delivered = await compare((kind) => fanout(kind, { subscribers: 1000, messagesPerSubscriber: 3_000 }), ['shim', 'shim-redis']);
+    report(
+      'redis_fanout_1000_delivered',
+      'msg/s',
+      delivered((s) => s.rate),
+      { value: 'shim-redis', baseline: 'shim' },
+    );
+  }
+  if (!only || only === 'resume') {
+    const resumes = await compare(resumeLatency, ['shim', 'shim-redis']);
+    report(
+      'redis_resume_p50',
+      'ms',
+      resumes((s) => s.p50),
+      { value: 'shim-redis', baseline: 'shim', digits: 3 },
+    );
+  }
 } finally {
   redis.stop();
 }

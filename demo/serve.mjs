@@ -1,8 +1,10 @@
 // `npm start`: the shim serving the demo (built by demo/build.mjs) and the CDN build on
 // http://localhost:3000. `npm run dev` (`--dev`): Vite's dev server for the demo instead, which
 // forwards /ws to the shim; a development build, so the devtools overlay opens with Ctrl+Shift+L.
-// PORT and HOST override the defaults.
+// PORT and HOST override the defaults. REDIS_URL runs it on the Redis engine: start several on
+// one Redis (different PORTs) and they act as one server (README: "When one process is not enough").
 import { createServer, LiveError, stream } from '../dist/server.js';
+import { redisEngine } from '../dist/redis.js';
 
 const dev = process.argv.includes('--dev');
 const MAX_MESSAGE_LENGTH = 500;
@@ -87,6 +89,9 @@ const api = {
 
 const server = createServer({
   api,
+  // Topics, presence and calls shared by every process on this Redis. The todos below stay in this
+  // process's memory: a real app keeps them in its database.
+  ...(process.env.REDIS_URL && { engine: redisEngine({ url: process.env.REDIS_URL }) }),
   // Who you are: a name from the page (a real app checks a session cookie here).
   authenticate: (request) => {
     const name = new URLSearchParams(request.query).get('name')?.slice(0, 24) || 'guest';
@@ -108,7 +113,9 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = await server.listen(dev ? 0 : Number(process.env.PORT ?? 3000), host);
 const vite = dev ? await startViteDevServer(port) : undefined;
 const pagePort = vite ? vite.config.server.port : port;
-console.log(`wirestore demo on http://${process.env.HOST ?? 'localhost'}:${pagePort}/ (uWS native: ${server.uwsNative})`);
+console.log(
+  `wirestore demo on http://${process.env.HOST ?? 'localhost'}:${pagePort}/ (uWS native: ${server.uwsNative}, engine: ${server.engine})`,
+);
 console.log(`the plain-HTML CDN page: http://${process.env.HOST ?? 'localhost'}:${port}/cdn-page/`);
 
 /** The demo from its sources, with hot reload; /ws goes to the shim. */

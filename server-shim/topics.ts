@@ -154,14 +154,16 @@ export class Topics {
   /**
    * An event whose seq another party assigned (the Redis engine: one seq space for the cluster),
    * handed on in order. Kept for replay and sent to this process's subscribers; a topic with no
-   * state here has nobody to send it to. Returns false when it could not be encoded.
+   * state here has nobody to send it to. `bytes`: its encoded size when known (the engine read it
+   * encoded), else measured. Returns false when it could not be encoded.
    */
-  deliver(topic: string, envelope: EventEnvelope): boolean {
+  deliver(topic: string, envelope: EventEnvelope, bytes?: number): boolean {
     const state = this.topics.get(topic);
     if (!state) return true;
     if (envelope.seq !== undefined) {
       state.seq = envelope.seq;
-      this.replay.record(topic, envelope.event, envelope.data, envelope.seq, measurePublishable(envelope.data), envelope.sender);
+      const size = bytes ?? measurePublishable(envelope.data);
+      this.replay.record(topic, envelope.event, envelope.data, envelope.seq, size, envelope.sender);
     }
     try {
       this.#encode(state, envelope);
