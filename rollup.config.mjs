@@ -18,7 +18,8 @@ const typescriptPlugin = () =>
     noEmitOnError: true,
   });
 
-const isExternalForNpm = (id) => /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws|@redis\/client)(\/|$)/.test(id) || id.startsWith('node:');
+const isExternalForNpm = (id) =>
+  /^(nanostores|msgpackr|uWebSockets\.js|@playwright\/test|ws|@redis\/client)(\/|$)/.test(id) || id.startsWith('node:');
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
