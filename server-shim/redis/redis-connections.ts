@@ -29,6 +29,7 @@ export class RedisConnections implements RedisSubscriber {
   #commandClient: Client | undefined;
   #subscriber: Client | undefined;
   readonly #channels = new Map<string, Listener>();
+  readonly #turns = new Map<string, Promise<void>>();
   #readyOnce = false;
   /** Set by `close`: the connections going down is not news. */
   #closing = false;
@@ -70,14 +71,26 @@ export class RedisConnections implements RedisSubscriber {
     });
   }
 
-  async subscribe(channel: string, listener: Listener): Promise<void> {
+  subscribe(channel: string, listener: Listener): Promise<void> {
     this.#channels.set(channel, listener);
-    await this.#connected(this.#subscriber).subscribe(channel, listener);
+    return this.#inTurn(channel, () => this.#connected(this.#subscriber).subscribe(channel, listener));
   }
 
-  async unsubscribe(channel: string): Promise<void> {
+  unsubscribe(channel: string): Promise<void> {
     this.#channels.delete(channel);
-    await this.#connected(this.#subscriber).unsubscribe(channel);
+    return this.#inTurn(channel, () => this.#connected(this.#subscriber).unsubscribe(channel));
+  }
+
+  /**
+   * Runs a channel's subscribe and unsubscribe one after the other: an unsubscribe still in flight
+   * when the channel is subscribed again (a topic followed again right after it was let go) must
+   * not take the new listener with it.
+   */
+  #inTurn(channel: string, operation: () => Promise<unknown>): Promise<void> {
+    const turn = (this.#turns.get(channel) ?? Promise.resolve()).then(operation, operation).then(() => {});
+    this.#turns.set(channel, turn);
+    void turn.finally(() => this.#turns.get(channel) === turn && this.#turns.delete(channel)).catch(() => {});
+    return turn;
   }
 
   /** A new subscriber connection, subscribed to every channel; the old one is dropped. */
