@@ -265,6 +265,23 @@ export const LOAD_MORE_PATH = '__stream/more';
 /** The RPC path of `client.moveCursor(topic, data)`: args `[topic, data]`. */
 export const CURSOR_MOVE_PATH = '__cursor/move';
 
+/**
+ * Server requests to a user (`server.requestUser`): a `signal` with this event and data
+ * {@link UserRequest}, answered by a call to {@link REPLY_PATH} with `[id, reply]`.
+ */
+export const REQUEST_SIGNAL = '__request';
+export const REPLY_PATH = '__reply';
+
+/** What a request signal carries: the app's event and data, and the id its reply names. */
+export interface UserRequest {
+  id: string;
+  event: string;
+  data: unknown;
+}
+
+/** A client's answer to a request: its handler's result, or the error it threw. */
+export type UserReply = { ok: true; data: unknown } | { ok: false; error: ErrorBody };
+
 /** Built-in streams: who is on a topic (`presence` merge) and their cursors (`cursor` merge); args `[topic]`. */
 export const PRESENCE_STREAM = '__presence';
 export const CURSORS_STREAM = '__cursors';

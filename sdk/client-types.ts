@@ -144,6 +144,12 @@ export interface Client<Api = unknown> {
   readonly coalesced: ReadableAtom<Readonly<Record<string, number>>>;
   /** Listens to point-to-point signals sent to this connection. Returns the unsubscriber. */
   onSignal(listener: (signal: SignalFrame) => void): () => void;
+  /**
+   * Answers the server's `requestUser(userId, event, data)` for `event`: `handler`'s result (or
+   * promise) goes back as the reply, a throw as its error. Returns the function that stops answering.
+   * @example client.onRequest('confirm-payment', ({ amount }) => window.confirm(`Pay ${amount}?`))
+   */
+  onRequest<Data = unknown>(event: string, handler: (data: Data) => unknown): () => void;
   /** Closes for good; pending calls reject with `CLOSED`. */
   close(): void;
 }

@@ -4,6 +4,7 @@ import {
   CURSORS_STREAM,
   LOAD_MORE_PATH,
   PRESENCE_STREAM,
+  REPLY_PATH,
   type EventEnvelope,
   type SignalFrame,
   type StreamPage,
@@ -15,6 +16,7 @@ import { Connection } from './connection';
 import { routeFrame } from './frame-router';
 import { LatestSender } from './latest-sender';
 import { OfflineLink } from './offline-link';
+import { answerRequests } from './request-answers';
 import { storageNamespace } from './page-origin';
 import { safeInvoke } from './safe-invoke';
 import { StreamCache, type StreamOptions } from './stream-cache';
@@ -191,6 +193,8 @@ export function createClient<Api = unknown>(options: ClientOptions = {}): Client
       signalListeners.add(listener);
       return () => signalListeners.delete(listener);
     },
+    onRequest: (event, handler) =>
+      answerRequests(client.onSignal, (id, answer) => calls.call({}, REPLY_PATH, [id, answer]), event, handler),
     close: () => {
       connection.close();
       offline?.close();

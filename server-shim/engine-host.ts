@@ -6,15 +6,17 @@ import { sendFrame } from './socket-data';
 import type { SubscribeFlow } from './subscribe-flow';
 import type { Topics } from './topics';
 import type { UserConnections } from './user-connections';
+import type { UserRequests } from './user-requests';
 
 export interface EngineHostDeps {
   topics: Topics;
   users: UserConnections;
   coalescer: Coalescer;
   logger: Logger;
-  /** Read when first needed: the flow and the sampler are built after the engine starts. */
+  /** Read when first needed: the flow, the sampler and the requests are built after the engine starts. */
   flow: () => SubscribeFlow;
   sampler: () => PressureSampler;
+  requests: () => UserRequests;
 }
 
 /** What an engine may do to the hub it runs in: deliver, reset a topic, report its health. @internal */
@@ -33,6 +35,7 @@ export function engineHost(deps: EngineHostDeps): EngineHost {
       for (const ws of users.ofKey(userKey)) if (sendFrame(ws, { type: 'signal', event, data })) reached++;
       return reached;
     },
+    answerRequest: ({ id, user, reply }) => void deps.requests().answer(id, user, reply),
     deliverCoalesced(message) {
       for (const ws of topics.membersOf(message.topic)) coalescer.set(ws, message.key, message);
     },

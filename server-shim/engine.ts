@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../protocol/frames';
+import type { EventEnvelope, UserReply } from '../protocol/frames';
 import type { CoalescedMessage } from './live-hub';
 import type { Outcome } from './idempotency';
 import type { Logger } from './options';
@@ -29,10 +29,20 @@ export interface EngineHost {
   resetTopic(topic: string, position: TopicPosition): void;
   /** Sends a push to this process's connections of a user (by `userIdKey`); returns how many it reached. */
   deliverToUser(userKey: string, event: string, data: unknown): number;
+  /** A user's answer to a request this process made (`requestUser`), given on another process. */
+  answerRequest(reply: ForwardedReply): void;
   /** Latest-value messages for this process's subscribers of `message.topic`. */
   deliverCoalesced(message: CoalescedMessage): void;
   /** Tells every connection whether the engine is usable (false: Redis unreachable). */
   setAvailable(available: boolean, reason: string): void;
+}
+
+/** A user's answer to a request, on its way to the process that asked. @internal */
+export interface ForwardedReply {
+  id: string;
+  /** The answering user, as authenticated where they answered (`userIdKey`). */
+  user: string;
+  reply: UserReply;
 }
 
 /** A call's run-once guard, per scope and key. @internal */
@@ -71,6 +81,10 @@ export interface EngineRuntime {
   userDisconnected(userKey: string): void;
   /** Reaches every connection of the user (by `userIdKey`) in the cluster; resolves with how many. */
   sendToUser(userKey: string, event: string, data: unknown): Promise<number>;
+  /** This process's id in the cluster (request ids name it). */
+  readonly node: string;
+  /** Sends a user's answer to the process `node` that asked (never this one). */
+  forwardReply(node: string, reply: ForwardedReply): void;
   /** The shared run-once window, or undefined to use this process's own. */
   readonly runOnce: RunOnce | undefined;
   /**

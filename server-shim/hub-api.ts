@@ -1,5 +1,6 @@
 import { CloseCode } from '../protocol/close-codes';
 import { ErrorCode } from '../protocol/error-codes';
+import { RESERVED_TOPIC_PREFIX } from '../protocol/frames';
 import type { Coalescer } from './coalescer';
 import type { Context } from './context';
 import type { EngineRuntime } from './engine';
@@ -15,6 +16,7 @@ import { loadStreamForSsr } from './ssr-loader';
 import type { StreamDefinition } from './stream-definition';
 import type { SubscribeFlow } from './subscribe-flow';
 import type { Topics } from './topics';
+import type { UserRequests } from './user-requests';
 import { userIdKey } from './user-key';
 import { uwsIsNative } from './uws';
 
@@ -35,6 +37,7 @@ export interface HubParts {
   dispatcher: RpcDispatcher;
   streams: ReadonlyMap<string, StreamDefinition>;
   makeContext: (user: unknown, connectionId: string) => Context;
+  requests: UserRequests;
   publish: LiveHub['publish'];
   publishConfirmed: LiveHub['publishConfirmed'];
   publishCoalesced: LiveHub['publishCoalesced'];
@@ -75,7 +78,9 @@ export function hubApi(parts: HubParts): LiveHub {
     },
     publishCoalesced: parts.publishCoalesced,
     signal: parts.signal,
-    sendToUser: (userId, event, data) => engine.sendToUser(userIdKey({ id: userId })!, event, data),
+    sendToUser: (userId, event, data) => engine.sendToUser(userIdKey({ id: userId })!, appEvent(event), data),
+    requestUser: (userId, event, data, { timeoutMs = 10_000 } = {}) =>
+      parts.requests.request(userIdKey({ id: userId })!, appEvent(event), data, timeoutMs),
     disconnect(connectionId, code = CloseCode.NORMAL, reason = '') {
       const ws = sockets.get(connectionId);
       if (!ws) return false;
@@ -111,7 +116,18 @@ export function hubApi(parts: HubParts): LiveHub {
 /** Sends a frame to one connection by id; false when it is gone. @internal */
 export function signalOf(sockets: ReadonlyMap<string, LiveSocket>): LiveHub['signal'] {
   return (connectionId, event, data) => {
+    appEvent(event);
     const ws = sockets.get(connectionId);
     return ws ? sendFrame(ws, { type: 'signal', event, data }) : false;
   };
+}
+
+/** An app's signal or request name: a string not starting with `__` (the shim's own, e.g. requests). */
+function appEvent(event: string): string {
+  if (typeof event !== 'string' || event.startsWith(RESERVED_TOPIC_PREFIX)) {
+    throw new TypeError(
+      `the event name must be a string not starting with "${RESERVED_TOPIC_PREFIX}" (reserved for wirestore), got ${JSON.stringify(event)}`,
+    );
+  }
+  return event;
 }

@@ -29,6 +29,8 @@ import { newSocketData, type LiveSocket, type SocketData } from './socket-data';
 import { socketBehavior } from './socket-behavior';
 import { SubscribeFlow, type SubscribeDeps } from './subscribe-flow';
 import { Topics } from './topics';
+import { wireUserRequests } from './request-wiring';
+import type { UserRequests } from './user-requests';
 import { originPolicy, upgradeLimiter } from './upgrade';
 import { UserConnections } from './user-connections';
 import { userIdKey } from './user-key';
@@ -61,14 +63,14 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
   const sockets = new Map<string, LiveSocket>();
   const coalescer = new Coalescer(settings.coalesceHighWaterBytes, settings.coalesceWindowBytes);
   // Built further down, and only used once traffic flows: the engine is started before them.
-  const late: { flow?: SubscribeFlow; sampler?: PressureSampler } = {};
+  const late: { flow?: SubscribeFlow; sampler?: PressureSampler; requests?: UserRequests } = {};
   const users = new UserConnections(
     (key) => engine.userConnected(key),
     (key) => engine.userDisconnected(key),
   );
   const engine = startEngine(
     engineChoice,
-    engineHost({ topics, users, coalescer, logger, flow: () => late.flow!, sampler: () => late.sampler! }),
+    engineHost({ topics, users, coalescer, logger, flow: () => late.flow!, sampler: () => late.sampler!, requests: () => late.requests! }),
   );
   topics.onFree = (topic) => engine.release(topic);
 
@@ -125,6 +127,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     logger,
     maxSubscriptions: settings.maxSubscriptionsPerConnection,
   }));
+  const requests = (late.requests = wireUserRequests(engine, handlers));
   handlers.set(LOAD_MORE_PATH, (ctx, path, args, cursor) => flow.loadMore(ctx as Context, path, args, cursor));
   const idempotency = new IdempotencyWindow(options.idempotency);
   const customScope = options.idempotency?.scopeOf;
@@ -222,6 +225,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
     dispatcher,
     streams,
     makeContext,
+    requests,
     publish,
     publishConfirmed,
     publishCoalesced,
@@ -241,6 +245,7 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
         clearInterval(watchdog);
         timing.stop();
         presence?.tracker.stop();
+        requests.stop();
       },
     },
   });

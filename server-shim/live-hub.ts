@@ -93,6 +93,15 @@ export interface LiveHub {
    */
   sendToUser(userId: string | number, event: string, data: unknown): Promise<number>;
   /**
+   * Asks the user whose `authenticate` result had this `id` (every tab and device, on whichever
+   * process holds them) and resolves with the first answer their client gives through
+   * `client.onRequest(event, handler)`. Rejects with a `LiveError`: `NOT_FOUND` (no open
+   * connection), `TIMEOUT` (no answer within `timeoutMs`, default 10 s), or the code and message
+   * of the error the client's handler threw (`REQUEST_FAILED` when it had no code).
+   * @example const ok = await server.requestUser(order.ownerId, 'confirm-payment', { amount: 30 }, { timeoutMs: 30_000 })
+   */
+  requestUser(userId: string | number, event: string, data: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  /**
    * Closes one connection with `code` (e.g. 4401 when its session is revoked: the client stops
    * for good and rejects its pending calls). False if it is gone.
    */

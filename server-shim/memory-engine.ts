@@ -17,6 +17,8 @@ export function memoryEngine(): Engine {
     userConnected: () => {},
     userDisconnected: () => {},
     sendToUser: (userId, event, data) => Promise.resolve(host.deliverToUser(userId, event, data)),
+    node: 'local',
+    forwardReply: () => {}, // one process: every request is its own
     runOnce: undefined,
     callLimit: undefined,
     presence: undefined,

@@ -91,3 +91,6 @@ export type NotExported = StreamController;
 export const devtools = mountDevtools(untyped);
 export const counters: DevtoolsCounters = devtools.counters();
 export const firstEntry: TimelineEntry | undefined = (devtools.export() as { timeline: TimelineEntry[] }).timeline[0];
+
+// Answering the server's requests (`server.requestUser`).
+export const stopAnswering: () => void = client.onRequest<{ amount: number }>('confirm-payment', ({ amount }) => amount < 100);

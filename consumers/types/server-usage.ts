@@ -1,6 +1,9 @@
 // A server as a user writes it, compiled against the packed package (scripts/check-types.mjs).
 import { attach, channel, CloseCode, createServer, ErrorCode, LiveError, msgpackCodec, stream, uwsIsNative } from 'wirestore/server';
 import type { Context, HubOptions, LiveHub, LiveServer, LoadedStream, ServerOptions, StreamContext } from 'wirestore/server';
+import { memoryEngine } from 'wirestore/server';
+import { redisEngine, redisPublisher } from 'wirestore/redis';
+import type { RedisEngine, RedisPublisher } from 'wirestore/redis';
 
 export interface Todo {
   id: number;
@@ -55,3 +58,18 @@ export const attachWith = (app: Parameters<typeof attach>[0], hubOptions: HubOpt
 api.todos.add({ publish: (event: string) => event }, 'x');
 // @ts-expect-error: an unknown option
 createServer({ api, unknownOption: true });
+
+// Engines: memory (the default) and Redis, from their own entry.
+export const inMemory: LiveServer = createServer({ engine: memoryEngine() });
+export const onRedis: RedisEngine = redisEngine({
+  url: 'redis://127.0.0.1:6379',
+  replay: { maxEvents: 100 },
+  rateLimit: { callsPerUser: { perSecond: 5, burst: 10 } },
+});
+export const clustered: LiveServer = createServer({ engine: onRedis });
+export const worker: Promise<RedisPublisher> = redisPublisher({ url: 'redis://127.0.0.1:6379' });
+export const confirmedSeq: Promise<number | undefined> = clustered.publishConfirmed('orders', 'paid', { id: 7 });
+export const answer: Promise<unknown> = clustered.requestUser('u1', 'confirm', { amount: 3 }, { timeoutMs: 5_000 });
+export const engineName: string = clustered.engine;
+// @ts-expect-error: redisEngine needs its url
+redisEngine({});

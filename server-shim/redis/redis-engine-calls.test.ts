@@ -96,3 +96,15 @@ it('a cluster-wide call limit counts a user’s calls on every process together'
   const bob = connectClient<typeof api>(`${b.url}?user=bob`);
   expect(await bob.call('ping')).toBe('pong'); // his own bucket
 });
+
+it('requestUser reaches the user on another process, and their answer comes back to the one that asked', async () => {
+  const start = cluster();
+  const [a, b] = [await start(), await start()];
+  const adaOnB = connectClient(`${b.url}?user=ada`);
+  adaOnB.onRequest<{ amount: number }>('confirm-payment', ({ amount }) => `paid ${amount}`);
+  adaOnB.connect();
+  await waitFor(() => b.connectionCount === 1);
+  await untilAsync(async () => (await a.sendToUser('ada', 'probe', null)) === 1); // b has recorded her in Redis
+  expect(await a.requestUser('ada', 'confirm-payment', { amount: 30 })).toBe('paid 30');
+  await expect(a.requestUser('nobody', 'confirm-payment', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+});

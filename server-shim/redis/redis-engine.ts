@@ -65,7 +65,14 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
     onLost: (reason) => host.setAvailable(false, reason),
   });
   const topics = new ClusterTopics(host, redis, { ...options.replay, prefix });
-  const users = new UserRouter(redis.commands, redis, node, (user, event, data) => host.deliverToUser(user, event, data), { prefix });
+  const users = new UserRouter(
+    redis.commands,
+    redis,
+    node,
+    (user, event, data) => host.deliverToUser(user, event, data),
+    (reply) => host.answerRequest(reply),
+    { prefix },
+  );
   const probe = new PubSubProbe(
     redis.commands,
     redis,
@@ -111,6 +118,8 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
       users.sendToUser(key, event, data).catch((error: unknown) => {
         throw unavailable('the push was not sent', error);
       }),
+    node,
+    forwardReply: (owner, reply) => void users.forwardReply(owner, reply).catch(logged('could not forward an answer to its request')),
     runOnce,
     callLimit: callBuckets && ((scope) => callBuckets.take(scope)),
     presence: { store: presence, node },

@@ -12,6 +12,7 @@ async function node(name: string, liveMs = 15_000) {
     await connect(),
     name,
     (user, event, data) => pushes.push(`${user} ${event} ${String(data)}`),
+    () => {},
     {
       liveMs,
     },

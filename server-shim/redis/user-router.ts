@@ -1,3 +1,4 @@
+import type { ForwardedReply } from '../engine';
 import type { RedisSubscriber } from './topic-feed';
 import type { RedisCommander } from './topic-log';
 
@@ -13,6 +14,9 @@ interface Push {
   event: string;
   data: unknown;
 }
+
+/** What an instance's own channel carries: pushes for its users, and answers to its requests. */
+type NodeMessage = Push | { reply: ForwardedReply };
 
 /**
  * Server pushes to a user wherever they are connected. Each instance records in Redis which users
@@ -32,6 +36,7 @@ export class UserRouter {
     private readonly subscriber: RedisSubscriber,
     readonly node: string,
     private readonly deliverHere: (user: string, event: string, data: unknown) => void,
+    private readonly answerHere: (reply: ForwardedReply) => void = () => {},
     options: UserRouterOptions = {},
   ) {
     this.#liveMs = options.liveMs ?? 15_000;
@@ -41,8 +46,9 @@ export class UserRouter {
   async start(): Promise<void> {
     await this.subscriber.subscribe(this.#nodeChannel(this.node), (message) => {
       try {
-        const push = JSON.parse(message) as Push;
-        this.deliverHere(push.user, push.event, push.data);
+        const parsed = JSON.parse(message) as NodeMessage;
+        if ('reply' in parsed) this.answerHere(parsed.reply);
+        else this.deliverHere(parsed.user, parsed.event, parsed.data);
       } catch {
         // not ours: ignored
       }
@@ -92,6 +98,11 @@ export class UserRouter {
       reached++;
     }
     return reached;
+  }
+
+  /** Sends a user's answer to the instance that made the request. */
+  async forwardReply(node: string, reply: ForwardedReply): Promise<void> {
+    await this.redis.sendCommand(['PUBLISH', this.#nodeChannel(node), JSON.stringify({ reply } satisfies NodeMessage)]);
   }
 
   /** Marks this instance alive, and keeps its users' entries from expiring (a dead instance's go within 6 beats' time). */
