@@ -9,8 +9,11 @@ import { RedisTopicLog, type TopicLogLimits } from './topic-log';
 
 /** A topic nobody here needs stays followed this long: a client that reconnects here finds it warm. */
 const LINGER_MS = 10_000;
-/** How long a subscribe waits for Redis to come back before it is refused with UNAVAILABLE. */
-const FOLLOW_WAIT_MS = 10_000;
+/**
+ * How long a subscribe to a topic this process does not follow yet waits for Redis to come back
+ * before it is refused with UNAVAILABLE (the client shows it as loading meanwhile).
+ */
+const FOLLOW_WAIT_MS = 30_000;
 
 /**
  * The topics of one process under the Redis engine. A publish goes to Redis (the topic log's Lua

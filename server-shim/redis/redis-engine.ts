@@ -15,6 +15,9 @@ import { UserRouter } from './user-router';
 /** A process that stops refreshing its users' presence (it died) has them leave after this (ms), plus one sweep. */
 const PRESENCE_EXPIRY_MS = 10_000;
 
+/** How long a keyed call waits for an unreachable Redis before it fails with UNAVAILABLE, unrun. */
+const CALL_WAIT_MS = 5_000;
+
 /** Options of {@link redisEngine}. */
 export interface RedisEngineOptions {
   /** Where Redis is: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
@@ -93,7 +96,12 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
   const shared = new SharedIdempotency(redis.commands, { ...options.idempotency, prefix });
   const runOnce: RunOnce = {
     enabled: true,
-    run: (scope, key, _path, execute) => shared.run(scope, key, execute).catch((error: unknown): Outcome => unavailableOutcome(error)),
+    // A short Redis blip (a reconnect) is waited out; a longer outage fails the call, unrun.
+    run: (scope, key, _path, execute) =>
+      redis
+        .whenAvailable(CALL_WAIT_MS)
+        .then(() => shared.run(scope, key, execute))
+        .catch((error: unknown): Outcome => unavailableOutcome(error)),
     sized: () => {},
   };
   const ready = (async () => {

@@ -90,4 +90,15 @@ describe('RedisTopicLog', () => {
     await until(() => client.isReady);
     expect((await log.append('down', 'back')).seq).toBeGreaterThan(0);
   });
+
+  it('forgets a topic that was only subscribed to within minutes, and keeps a published one for its TTL', async () => {
+    const redis = await connect();
+    const log = new RedisTopicLog(redis);
+    await log.position('made-up-by-a-client');
+    const readTtl = Number(await redis.sendCommand(['PTTL', 'ws:{made-up-by-a-client}:m']));
+    expect(readTtl).toBeGreaterThan(0);
+    expect(readTtl).toBeLessThanOrEqual(10 * 60_000);
+    await log.append('made-up-by-a-client', 'now it is real');
+    expect(Number(await redis.sendCommand(['PTTL', 'ws:{made-up-by-a-client}:m']))).toBeGreaterThan(24 * 3_600_000);
+  });
 });

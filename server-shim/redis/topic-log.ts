@@ -37,6 +37,9 @@ export interface ChannelMessage {
   event: string;
 }
 
+/** How long a topic created by a read (a subscription) is kept in Redis without a publish. */
+const READ_TTL_MS = 10 * 60_000;
+
 const DEFAULTS = { maxEvents: 1000, maxBytes: 4 * 1024 * 1024, maxAgeMs: 5 * 60_000, ttlMs: 7 * 24 * 3_600_000, prefix: 'ws:' };
 
 /**
@@ -81,7 +84,9 @@ export class RedisTopicLog {
     const { maxEvents, maxAgeMs, ttlMs } = this.#limits;
     const reply = (await this.#run(SINCE, topic, [
       newEpoch(),
-      String(ttlMs),
+      // A topic only read (subscribed to, never published) is forgotten sooner: subscribing to
+      // made-up topic names must not fill Redis for a week. The first publish sets the full TTL.
+      String(Math.min(ttlMs, READ_TTL_MS)),
       from.epoch,
       String(from.seq),
       String(maxEvents),
