@@ -29,17 +29,23 @@ export function nextMessage(child, accept, timeoutMs = 60_000) {
   });
 }
 
-/** One topic, `subscribers` receivers on core 1, the server (`kind` of servers.mjs) on core 0. */
-export async function fanout(kind, { subscribers, messagesPerSubscriber }) {
+/**
+ * One topic, `subscribers` receivers on core 1, the server (`kind` of servers.mjs) on core 0. With
+ * `publisher` (a kind of servers.mjs), the events come from that process, also on core 0, instead
+ * of the server itself: the server under test only fans out.
+ */
+export async function fanout(kind, { subscribers, messagesPerSubscriber, publisher: publisherKind }) {
   const server = startNode('0', 'servers.mjs', [kind]);
   const receivers = [];
+  const publisher = publisherKind && startNode('0', 'servers.mjs', [publisherKind]);
   try {
     const { port } = await nextMessage(server, (m) => m.port);
+    if (publisher) await nextMessage(publisher, (m) => m.port !== undefined);
     const receiver = startNode('1', 'receivers.mjs', [port, kind, subscribers, messagesPerSubscriber]);
     receivers.push(receiver);
     await nextMessage(receiver, (m) => m.ready);
     const finished = nextMessage(receiver, (m) => 'done' in m, 60_000);
-    server.send({ cmd: 'publish', count: messagesPerSubscriber, batch: 20 });
+    (publisher || server).send({ cmd: 'publish', count: messagesPerSubscriber, batch: 20 });
     const result = await finished;
     server.send({ cmd: 'cpu' });
     const { cpuMicros } = await nextMessage(server, (m) => m.cpuMicros !== undefined);
@@ -47,6 +53,7 @@ export async function fanout(kind, { subscribers, messagesPerSubscriber }) {
     return { rate: result.count / (result.elapsedMs / 1000), cpuNsPerDelivery: (cpuMicros * 1000) / result.count };
   } finally {
     server.kill();
+    publisher?.kill();
     for (const receiver of receivers) receiver.kill();
   }
 }

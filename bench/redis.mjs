@@ -3,7 +3,9 @@
 //   (`publishConfirmed`, 64 in flight) against the bare Lua publish script (`redisPublisher`),
 //   with another shim process following the topic in both. Target ratio ≥ 0.8.
 // - redis_fanout_1000_delivered: one topic, 1000 subscribers on one process, the Redis engine
-//   against the memory engine. Target ratio ≥ 0.9.
+//   against the memory engine. The events come through Redis from a publisher elsewhere in the
+//   cluster, as most of an instance's events do. Target ratio ≥ 0.9. `_self_published`: the
+//   instance publishes them all itself.
 // - redis_resume_p50: a client that saw an event on process A resumes 10 events later on process
 //   B (which never followed the topic): time from its subscribe to the `subscribed` reply. Against
 //   resuming on the same process with the memory engine.
@@ -121,11 +123,26 @@ try {
     );
   }
   if (!only || only === 'fanout') {
-    const delivered = await compare((kind) => fanout(kind, { subscribers: 1000, messagesPerSubscriber: 3_000 }), ['shim', 'shim-redis']);
+    // Per instance: the events reach it through Redis from a publisher elsewhere in the cluster (a
+    // worker's redisPublisher, on the same core as the server). The memory engine's server must
+    // publish its events itself.
+    const setup = { subscribers: 1000, messagesPerSubscriber: 3_000 };
+    const delivered = await compare(
+      (kind) => fanout(kind, { ...setup, publisher: kind === 'shim-redis' ? 'redis-publisher' : undefined }),
+      ['shim', 'shim-redis'],
+    );
     report(
       'redis_fanout_1000_delivered',
       'msg/s',
       delivered((s) => s.rate),
+      { value: 'shim-redis', baseline: 'shim' },
+    );
+    // The same instance publishing every event itself: the publish's Redis work on top.
+    const selfPublished = await compare((kind) => fanout(kind, setup), ['shim', 'shim-redis']);
+    report(
+      'redis_fanout_1000_delivered_self_published',
+      'msg/s',
+      selfPublished((s) => s.rate),
       { value: 'shim-redis', baseline: 'shim' },
     );
   }

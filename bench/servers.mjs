@@ -34,6 +34,7 @@ if (kind.startsWith('shim')) {
 } else if (kind === 'redis-publisher') {
   const publisher = await redisPublisher({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX });
   publishConfirmed = (topic, i) => publisher.publish(topic, 'tick', payloadFor(i));
+  publish = (i) => void publisher.publish(TOPIC, 'tick', payloadFor(i));
   port = 0;
 } else {
   const app = uws.App();
