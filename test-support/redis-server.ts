@@ -65,7 +65,8 @@ export class RedisServerUnderTest {
   }
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port, found by listening on port 0 and closing again. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

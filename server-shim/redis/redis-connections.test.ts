@@ -6,7 +6,7 @@ import { RedisConnections } from './redis-connections';
 const { redis, connect } = useRedis();
 
 it('a channel subscribed again while its unsubscribe is still in flight keeps its new listener', async () => {
-  const connections = new RedisConnections(redis.url, { onReady() {}, onLost() {} });
+  const connections = new RedisConnections(redis.url, { onReady() {}, onLost() {}, onWaiting() {} });
   await connections.connect();
   const publisher = await connect();
   const heard: string[] = [];

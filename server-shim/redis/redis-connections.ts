@@ -10,6 +10,8 @@ export interface ConnectionEvents {
   onReady(again: boolean): void;
   /** A connection dropped: Redis is unreachable until `onReady`. */
   onLost(reason: string): void;
+  /** Connecting failed, before Redis was ever reached (node-redis tries again by itself). */
+  onWaiting(error: unknown): void;
 }
 
 /**
@@ -116,7 +118,8 @@ export class RedisConnections implements RedisSubscriber {
   }
 
   #watch(client: Client): void {
-    client.on('error', () => {}); // reported through 'end' / 'reconnecting' below; node-redis reconnects by itself
+    // Reported through 'end' / 'reconnecting' below once connected; node-redis reconnects by itself.
+    client.on('error', (error: unknown) => this.#readyOnce || this.#closing || this.events.onWaiting(error));
     client.on('ready', () => this.#update());
     client.on('reconnecting', () => this.#update());
     client.on('end', () => this.#update());

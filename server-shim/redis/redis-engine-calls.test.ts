@@ -4,7 +4,9 @@ import { useRedis } from '../../test-support/redis';
 import { untilAsync } from '../../test-support/until';
 import type { Context } from '../context';
 import type { ServerOptions } from '../options';
-import { closeAll, connectClient, startServer, waitFor } from '../test-support/harness';
+import { RedisServerUnderTest, freePort } from '../../test-support/redis-server';
+import { createServer } from '../server';
+import { closeAll, connectClient, quietLogger, startServer, waitFor } from '../test-support/harness';
 import { redisEngine, type RedisEngineOptions } from './redis-engine';
 
 // Calls and server pushes across two processes on one real redis-server.
@@ -107,4 +109,22 @@ it('requestUser reaches the user on another process, and their answer comes back
   await untilAsync(async () => (await a.sendToUser('ada', 'probe', null)) === 1); // b has recorded her in Redis
   expect(await a.requestUser('ada', 'confirm-payment', { amount: 30 })).toBe('paid 30');
   await expect(a.requestUser('nobody', 'confirm-payment', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+});
+
+it('a server started before its Redis says it is waiting (password hidden), then listens once Redis is up', async () => {
+  const later = new RedisServerUnderTest();
+  later.port = await freePort();
+  const warnings: string[] = [];
+  const logger = { ...quietLogger(), warn: (...args: unknown[]) => void warnings.push(args.join(' ')) };
+  const server = createServer({ logger, engine: redisEngine({ url: `redis://:hunter2@127.0.0.1:${later.port}` }) });
+  const waiting = createServer({ logger: quietLogger(), engine: redisEngine({ url: later.url }) });
+  const listening = waiting.listen(0);
+  void server.listen(0).catch(() => {}); // never reachable with that password: only its log is looked at
+  await waitFor(() => warnings.length > 0);
+  expect(warnings[0]).toMatch(/waiting for Redis at redis:\/\/:\*\*\*@127\.0\.0\.1/);
+  expect(warnings.join()).not.toContain('hunter2');
+  await later.start();
+  expect(await listening).toBeGreaterThan(0);
+  await Promise.all([server.close({ drainTimeoutMs: 0 }), waiting.close({ drainTimeoutMs: 0 })]);
+  await later.stop();
 });

@@ -59,6 +59,7 @@ export function redisEngine(options: RedisEngineOptions): RedisEngine {
 function startRedisEngine(host: EngineHost, options: RedisEngineOptions): EngineRuntime {
   const prefix = options.prefix ?? 'ws:';
   const node = randomUUID();
+  let lastWaitingLog = 0;
   const redis = new RedisConnections(options.url, {
     onReady(again) {
       if (!again) return;
@@ -66,6 +67,12 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
       void topics.feed.resync();
     },
     onLost: (reason) => host.setAvailable(false, reason),
+    onWaiting(error) {
+      // Said at once, then every 10 s while Redis stays out of reach: `listen()` waits for it.
+      if (Date.now() - lastWaitingLog < 10_000) return;
+      lastWaitingLog = Date.now();
+      host.logger.warn(`[wirestore] waiting for Redis at ${redactedUrl(options.url)}: ${String(error)}`);
+    },
   });
   const topics = new ClusterTopics(host, redis, { ...options.replay, prefix });
   const users = new UserRouter(
@@ -139,6 +146,17 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
       await redis.close();
     },
   };
+}
+
+/** The URL as it may be logged: without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 /** The secret every process derives opaque user keys from: the first process to start makes it. */
