@@ -8,7 +8,8 @@ import {
   type SubscribedFrame,
 } from '../protocol/frames';
 import type { Context } from './context';
-import type { EngineRuntime, TopicPosition } from './engine';
+import type { EngineRuntime } from './engine';
+import { eventsSince } from './events-since';
 import { withCursor } from './connection-context';
 import { LiveError } from './live-error';
 import type { Logger } from './options';
@@ -65,13 +66,19 @@ export class SubscribeFlow {
     const { topic, stream } = verdict;
     const { topics, replay } = this.deps;
     const merge = stream ? { merge: stream.merge, ...(stream.actions && { actions: stream.actions }) } : {};
+    // Resuming on a process that does not follow the topic yet: its history is read from the
+    // engine while the topic is being followed, not after.
+    const early =
+      frame.resume && topics.epochIfKnown(topic) === undefined
+        ? this.deps.engine.history(topic, frame.resume, Number.MAX_SAFE_INTEGER)?.catch(() => undefined)
+        : undefined;
     if (!(await this.follow(topic))) {
       return this.deny(ws, frame, { code: ErrorCode.UNAVAILABLE, message: 'the server cannot reach its topic store; try again' });
     }
     if (data.closed) return;
 
     if (frame.resume && frame.resume.epoch === topics.epochIfKnown(topic)) {
-      const missed = await this.missedSince(topic, frame.resume);
+      const missed = await eventsSince(this.deps, topic, frame.resume, early);
       if (data.closed) return;
       if (missed) return this.join(ws, frame, { ...this.ack(frame, topic), ...merge, seq: frame.resume.seq, resumed: true }, missed);
     }
@@ -135,29 +142,6 @@ export class SubscribeFlow {
     } catch (error) {
       this.deps.logger.warn(`[wirestore] could not follow "${topic}":`, error);
       return false;
-    }
-  }
-
-  /**
-   * The events after `from`, from this process's replay when it holds them, else from the engine
-   * (Redis keeps every process's history). Undefined: some are gone, and the client must reload.
-   */
-  private async missedSince(topic: string, from: TopicPosition): Promise<EventEnvelope[] | undefined> {
-    const { topics, replay, engine } = this.deps;
-    const current = topics.currentSeq(topic);
-    const held = replay.since(topic, from.seq, current);
-    if (held) return held;
-    // Ahead of this process: it got further on another one, whose events reach this one a moment
-    // later. They arrive live and the client drops the ones it has.
-    if (from.seq > current && !topics.ownsHistory) return [];
-    const hold = topics.holdForLoad(topic);
-    try {
-      const fetched = await engine.history(topic, from, hold.position.seq)?.catch(() => undefined);
-      if (!fetched || topics.epochIfKnown(topic) !== from.epoch) return undefined;
-      const meanwhile = replay.since(topic, hold.position.seq, topics.currentSeq(topic));
-      return meanwhile && [...fetched, ...meanwhile];
-    } finally {
-      hold.release();
     }
   }
 

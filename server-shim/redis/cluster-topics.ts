@@ -88,9 +88,8 @@ export class ClusterTopics {
     const hold = topics.holdForLoad(topic);
     try {
       await this.redis.whenAvailable(FOLLOW_WAIT_MS);
-      const position = await this.log.position(topic);
-      topics.adopt(topic, position);
-      await this.feed.watch(topic, position);
+      // The position is adopted before the first event of the topic is handed on.
+      await this.feed.watchFromNow(topic, (position) => topics.adopt(topic, position));
     } catch (error) {
       void this.feed.unwatch(topic).catch(() => {});
       throw error;
@@ -109,12 +108,12 @@ export class ClusterTopics {
     this.#lingering.set(topic, timer);
   }
 
+  /** The events after `from` that Redis holds, in order and contiguous, up to `upTo`; undefined when some are gone. */
   async history(topic: string, from: TopicPosition, upTo: number): Promise<EventEnvelope[] | undefined> {
     const result = await this.log.since(topic, from);
     if (!result.resumed) return undefined;
     const events = result.events.filter((event) => event.seq <= upTo);
-    const contiguous = events.every((event, i) => event.seq === from.seq + 1 + i);
-    if (!contiguous || (upTo > from.seq && events.at(-1)?.seq !== upTo)) return undefined;
+    if (!events.every((event, i) => event.seq === from.seq + 1 + i)) return undefined;
     return events.map(({ seq, event }) => envelopeOf(topic, event, seq));
   }
 

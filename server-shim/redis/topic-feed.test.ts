@@ -70,3 +70,17 @@ it('catches up after its subscriber reconnects, and tells subscribers to reload 
   await until(() => delivered.length === 3);
   expect(delivered[2]).toMatchObject({ event: 'new era', epoch: resets[0]!.position.epoch });
 });
+
+it('watching from now: the position comes first, then every later event once and in order, with appends racing the start', async () => {
+  const { feed, delivered } = await feedFor();
+  const writer = new RedisTopicLog(await connect());
+  await writer.append('racing', 'before');
+  const positions: Position[] = [];
+  const racing = Promise.all(Array.from({ length: 40 }, (_, i) => writer.append('racing', `during ${i}`)));
+  const position = await feed.watchFromNow('racing', (at) => positions.push({ ...at, seq: delivered.length }));
+  await racing;
+  await Promise.all(Array.from({ length: 10 }, (_, i) => writer.append('racing', `after ${i}`)));
+  await until(() => delivered.length === 51 - position.seq);
+  expect(positions).toEqual([{ epoch: position.epoch, seq: 0 }]); // told before anything was handed on
+  expect(delivered.map((event) => event.seq)).toEqual(Array.from({ length: 51 - position.seq }, (_, i) => position.seq + 1 + i));
+});

@@ -71,6 +71,23 @@ export class RedisTopicFeed {
     await this.#repair(topic, watched);
   }
 
+  /**
+   * Starts watching `topic` from Redis's present: subscribes first, then reads the position (one
+   * round trip fewer than `watch`). `onPosition` hears it before any event is handed on; messages
+   * that came in meanwhile follow it, the ones it already counts dropped. Resolves with it.
+   */
+  async watchFromNow(topic: string, onPosition: (position: Position) => void): Promise<Position> {
+    const watched: Watched = { position: { epoch: '', seq: 0 }, pending: [], overflowed: false };
+    this.#watched.set(topic, watched);
+    await this.subscriber.subscribe(this.log.channelOf(topic), (message) => this.#receive(topic, message));
+    const position = await this.log.position(topic);
+    if (this.#watched.get(topic) !== watched) return position;
+    watched.position = { ...position };
+    onPosition({ ...position });
+    this.#releaseHeld(topic, watched);
+    return position;
+  }
+
   async unwatch(topic: string): Promise<void> {
     if (!this.#watched.delete(topic)) return;
     await this.subscriber.unsubscribe(this.log.channelOf(topic));
@@ -132,10 +149,15 @@ export class RedisTopicFeed {
       // Redis is away: the held messages wait; `resync` runs again when it is back.
       return;
     }
+    this.#releaseHeld(topic, watched);
+  }
+
+  /** Hands on the messages held while the position was being settled; more than were held: repair instead. */
+  #releaseHeld(topic: string, watched: Watched): void {
     if (watched.overflowed) {
       watched.overflowed = false;
       watched.pending = [];
-      return this.#repair(topic, watched);
+      return void this.#repair(topic, watched);
     }
     const held = (watched.pending ?? []).sort((a, b) => a.seq - b.seq);
     watched.pending = undefined;
