@@ -1,9 +1,9 @@
-import type { Context, PublishOptions } from './context';
+import type { ConfirmedPublishOptions, Context, PublishOptions } from './context';
 
 /** What every context's methods do: the hub's own operations, shared by all connections. */
 export interface HubActions {
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
-  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
+  publishConfirmed(topic: string, event: string, data: unknown, options?: ConfirmedPublishOptions): Promise<number | undefined>;
   signal(connectionId: string, event: string, data: unknown): boolean;
   throttle(topic: string, event: string, data: unknown, intervalMs: number): void;
   debounce(topic: string, event: string, data: unknown, quietMs: number): void;

@@ -1,5 +1,14 @@
 import type { StreamDefinition } from './stream-definition';
 
+/** Options of `publishConfirmed`. */
+export interface ConfirmedPublishOptions {
+  /**
+   * The publish's own id (an order id, a message id): a publish retried with the same id on the
+   * same topic within 10 minutes is not sent again, and resolves with the first one's seq.
+   */
+  id?: string;
+}
+
 /** Options of `publish`. */
 export interface PublishOptions {
   /** Stamp a per-topic sequence number (default true). Opt out for fire-and-forget traffic. */
@@ -23,7 +32,7 @@ export interface Context<User = unknown> {
    * gets it as the call's error).
    * @example await ctx.publishConfirmed('orders', 'paid', order)
    */
-  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
+  publishConfirmed(topic: string, event: string, data: unknown, options?: ConfirmedPublishOptions): Promise<number | undefined>;
   /** Sends a point-to-point message to one connection; false if it is gone. */
   signal(connectionId: string, event: string, data: unknown): boolean;
   /** Publishes at most once per `intervalMs` per topic and event: the first at once, the latest at the end. */

@@ -62,7 +62,14 @@ export interface EngineRuntime {
    * Sequences an event and gets it to every subscriber in the cluster: synchronously to a seq
    * (memory), or to a promise of one that rejects with a LiveError `UNAVAILABLE` (Redis away).
    */
-  publish(topic: string, event: string, data: unknown, sender: string | undefined): number | undefined | Promise<number | undefined>;
+  publish(
+    topic: string,
+    event: string,
+    data: unknown,
+    sender: string | undefined,
+    /** A publish id: a publish retried with it within 10 minutes is not sent twice (its first seq comes back). */
+    id?: string,
+  ): number | undefined | Promise<number | undefined>;
   /** An event without a seq (`{ seq: false }`): fire-and-forget to every subscriber in the cluster. */
   publishUnsequenced(topic: string, event: string, data: unknown): void;
   /** A latest-value message to every subscriber of `message.topic` in the cluster. */

@@ -1,7 +1,8 @@
 import type { EngineRuntime } from './engine';
 import type { HubStats } from './live-hub';
-import type { PublishOptions } from './context';
+import type { ConfirmedPublishOptions, PublishOptions } from './context';
 import type { Logger } from './options';
+import { checkedPublishId } from './publish-ids';
 
 export interface PublishingDeps {
   engine: EngineRuntime;
@@ -27,8 +28,11 @@ export function hubPublishing({ engine, logger, stats }: PublishingDeps) {
     if (typeof seq === 'object') void seq.catch(failed(topic, event));
     return typeof seq === 'object' ? undefined : seq;
   };
-  const publishConfirmed = async (topic: string, event: string, data: unknown): Promise<number | undefined> =>
-    engine.publish(topic, event, data, undefined);
+  // Misuse (a bad id, data no codec can carry) throws at once; only Redis's trouble rejects.
+  const publishConfirmed = (topic: string, event: string, data: unknown, options?: ConfirmedPublishOptions) => {
+    const id = checkedPublishId(options?.id);
+    return Promise.resolve(engine.publish(topic, event, data, undefined, id));
+  };
   const publishFromClient = (topic: string, event: string, data: unknown, sender: string) => engine.publish(topic, event, data, sender);
   return { publish, publishConfirmed, publishFromClient };
 }

@@ -11,7 +11,7 @@ export type { StreamDefinition, StreamOptions, StreamContext, StreamLoadResult }
 export type { ReplayOptions } from './replay-buffer';
 export type { IdempotencyOptions } from './idempotency';
 export { LiveError } from './live-error';
-export type { Context, PublishOptions, RpcHandler, ApiObject } from './context';
+export type { Context, PublishOptions, ConfirmedPublishOptions, RpcHandler, ApiObject } from './context';
 export type { HubOptions, ServerOptions, UpgradeRequest, Logger } from './options';
 export { uwsIsNative } from './uws';
 export { forwardUpgrades } from './upgrade-forward';

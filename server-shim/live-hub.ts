@@ -1,6 +1,6 @@
 import type { ApiObject } from './context';
 import type { MergeConfig, StreamPage } from '../protocol/frames';
-import type { PublishOptions } from './context';
+import type { ConfirmedPublishOptions, PublishOptions } from './context';
 import type { PressureSnapshot } from './pressure';
 
 /** Traffic counters of a hub. */
@@ -70,10 +70,12 @@ export interface LiveHub {
   publish(topic: string, event: string, data: unknown, options?: PublishOptions): number | undefined;
   /**
    * {@link publish}, resolving once the event is sequenced and stored for replay (with its seq),
-   * or rejecting with a `LiveError` `UNAVAILABLE` when Redis cannot be reached: nothing was published.
+   * or rejecting with a `LiveError` `UNAVAILABLE` when Redis cannot be reached: nothing was published,
+   * unless the reply alone was lost. Give the publish an `id` to retry it safely: a retry with the
+   * same id on the same topic within 10 minutes is not sent twice and resolves with the first seq.
    * @example const seq = await server.publishConfirmed('orders', 'paid', order)
    */
-  publishConfirmed(topic: string, event: string, data: unknown): Promise<number | undefined>;
+  publishConfirmed(topic: string, event: string, data: unknown, options?: ConfirmedPublishOptions): Promise<number | undefined>;
   /**
    * Latest-value send to one connection: a pending message with the same key is replaced in
    * place, encoding waits for the flush, and nothing is sent while the socket is backed up.

@@ -8,7 +8,7 @@ import { defineEngine, type Engine } from './engine';
 export function memoryEngine(): Engine {
   return defineEngine({ name: 'memory' }, (host) => ({
     ready: Promise.resolve(),
-    publish: (topic, event, data, sender) => host.topics.publish(topic, event, data, true, sender),
+    publish: (topic, event, data, sender, id) => host.topics.publish(topic, event, data, true, sender, id),
     publishUnsequenced: (topic, event, data) => void host.topics.publish(topic, event, data, false),
     publishCoalesced: (message) => host.deliverCoalesced(message),
     follow: () => undefined,

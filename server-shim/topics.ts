@@ -3,6 +3,7 @@ import type { Codec } from '../protocol/codec';
 import type { EventEnvelope } from '../protocol/frames';
 import { LiveError } from './live-error';
 import { measurePublishable } from './publishable';
+import { PublishIds } from './publish-ids';
 import type { ReplayBuffer } from './replay-buffer';
 import { NO_TOPICS, type LiveSocket, type SubscriptionRecord } from './socket-data';
 
@@ -15,6 +16,8 @@ export function wireTopic(codecName: string, topic: string): string {
 }
 
 const EMPTY: ReadonlySet<LiveSocket> = new Set();
+/** How long a publish id is remembered per topic (as the Redis engine does). */
+const PUBLISH_ID_WINDOW_MS = 10 * 60_000;
 
 interface TopicState {
   /**
@@ -43,6 +46,8 @@ export class Topics {
   /** Payloads of the publish under way, one per codec (reused: no allocation per publish). */
   private readonly payloads: Array<string | Uint8Array | undefined>;
   private generation = 0;
+  /** Ids of recent publishes per topic, for `publishConfirmed(…, { id })` retries. */
+  readonly #ids = new PublishIds(PUBLISH_ID_WINDOW_MS);
   /** Publishes since the pressure sampler last read it. */
   publishCount = 0;
   /** Subscriptions over all connections. */
@@ -136,15 +141,18 @@ export class Topics {
    * LiveError to the publisher and takes no seq: no subscriber ever sees a hole for it.
    * The memory engine's publish: the seq is this process's own.
    */
-  publish(topic: string, event: string, data: unknown, stampSeq: boolean, sender?: string): number | undefined {
+  publish(topic: string, event: string, data: unknown, stampSeq: boolean, sender?: string, id?: string): number | undefined {
     const bytes = measurePublishable(data);
     const state = this.stateOf(topic);
+    const published = id === undefined ? undefined : this.#ids.seqOf(topic, id);
+    if (published !== undefined) return published; // a retry of a publish made already: not sent twice
     const envelope: EventEnvelope = stampSeq ? { topic, event, data, seq: state.seq + 1 } : { topic, event, data };
     if (sender !== undefined) envelope.sender = sender;
     this.#encode(state, envelope);
     if (stampSeq) {
       state.seq++;
       this.replay.record(topic, event, data, state.seq, bytes, sender);
+      if (id !== undefined) this.#ids.remember(topic, id, state.seq);
     }
     this.#fanOut(state);
     if (state.total === 0) this.freeIfUnused(topic); // a topic with subscribers stays: no lookups on the hot path
@@ -219,6 +227,7 @@ export class Topics {
     if (!state || state.total !== 0 || state.loading !== 0 || state.keepUntil > Date.now()) return;
     if (this.ownsHistory && this.replay.holds(topic)) return;
     this.topics.delete(topic);
+    this.#ids.forget(topic);
     if (!this.ownsHistory) this.replay.drop(topic);
     this.onFree(topic);
   }

@@ -68,7 +68,7 @@ export const onRedis: RedisEngine = redisEngine({
 });
 export const clustered: LiveServer = createServer({ engine: onRedis });
 export const worker: Promise<RedisPublisher> = redisPublisher({ url: 'redis://127.0.0.1:6379' });
-export const confirmedSeq: Promise<number | undefined> = clustered.publishConfirmed('orders', 'paid', { id: 7 });
+export const confirmedSeq: Promise<number | undefined> = clustered.publishConfirmed('orders', 'paid', { id: 7 }, { id: 'order-7-paid' });
 export const answer: Promise<unknown> = clustered.requestUser('u1', 'confirm', { amount: 3 }, { timeoutMs: 5_000 });
 export const engineName: string = clustered.engine;
 // @ts-expect-error: redisEngine needs its url

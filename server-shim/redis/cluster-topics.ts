@@ -43,9 +43,9 @@ export class ClusterTopics {
     });
   }
 
-  publish(topic: string, event: string, data: unknown, sender: string | undefined): Promise<number> {
+  publish(topic: string, event: string, data: unknown, sender: string | undefined, id?: string): Promise<number> {
     const payload = encodeEvent(event, data, sender);
-    return this.log.append(topic, payload).then(
+    return this.log.append(topic, payload, Date.now(), id).then(
       (position) => position.seq,
       (error: unknown) => {
         throw unavailable('the event was not published', error);

@@ -1,4 +1,5 @@
 import type { RedisClientType } from '@redis/client';
+import { checkedPublishId } from '../publish-ids';
 import { loadRedisClient } from './redis-connections';
 import { RedisTopicLog, type TopicLogLimits } from './topic-log';
 import { unavailable } from './unavailable';
@@ -18,9 +19,10 @@ export interface RedisPublisher {
   /**
    * Sequences the event in the topic's cluster-wide seq, stores it for replay and sends it to every
    * subscriber on every server process. Resolves with the seq; rejects with a `LiveError`
-   * `UNAVAILABLE` when Redis cannot be reached.
+   * `UNAVAILABLE` when Redis cannot be reached. With `id`, a retry of the same publish (same id, same
+   * topic, within 10 minutes) is not sent twice and resolves with the first one's seq.
    */
-  publish(topic: string, event: string, data: unknown): Promise<number>;
+  publish(topic: string, event: string, data: unknown, options?: { id?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,8 +40,8 @@ export async function redisPublisher(options: RedisPublisherOptions): Promise<Re
   await client.connect();
   const log = new RedisTopicLog(client, { ...options.replay, prefix: options.prefix ?? 'ws:' });
   return {
-    publish: (topic, event, data) =>
-      log.append(topic, encodeEvent(event, data, undefined)).then(
+    publish: (topic, event, data, options) =>
+      log.append(topic, encodeEvent(event, data, undefined), Date.now(), checkedPublishId(options?.id)).then(
         (position) => position.seq,
         (error: unknown) => {
           throw unavailable('the event was not published', error);

@@ -174,3 +174,19 @@ it('a worker’s redisPublisher sequences its events like a server’s publish, 
   ]);
   expect(() => worker.publish('orders', 'bad', { big: 1n })).toThrow(/INVALID_REQUEST|could not|BigInt/i);
 });
+
+it('a publish id makes a retry on any process, or from a worker, a no-op that returns the first seq', async () => {
+  const start = cluster();
+  const [a, b] = [await start(), await start()];
+  const client = connectClient(a.url);
+  const events = collect(client, 'orders');
+  await waitFor(() => a.memory.topics === 1);
+  const first = await a.publishConfirmed('orders', 'shipped', { order: 7 }, { id: 'order-7-shipped' });
+  expect(await b.publishConfirmed('orders', 'shipped', { order: 7 }, { id: 'order-7-shipped' })).toBe(first);
+  const worker = track(await redisPublisher({ url: redis.url, prefix: start.prefix }));
+  expect(await worker.publish('orders', 'shipped', { order: 7 }, { id: 'order-7-shipped' })).toBe(first);
+  const next = await worker.publish('orders', 'shipped', { order: 8 }, { id: 'order-8-shipped' });
+  expect(next).toBe(first! + 1);
+  await waitFor(() => events.some((event) => event.seq === next));
+  expect(events.filter((event) => event.event === 'shipped').map((event) => event.seq)).toEqual([first, next]);
+});

@@ -121,7 +121,7 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
   const logged = (what: string) => (error: unknown) => host.logger.warn(`[wirestore] ${what}:`, error);
   return {
     ready,
-    publish: (topic, event, data, sender) => topics.publish(topic, event, data, sender),
+    publish: (topic, event, data, sender, id) => topics.publish(topic, event, data, sender, id),
     publishUnsequenced: (topic, event, data) => topics.publishUnsequenced(topic, event, data),
     publishCoalesced: (message) => topics.publishCoalesced(message),
     follow: (topic) => topics.follow(topic),

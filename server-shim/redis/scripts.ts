@@ -4,6 +4,7 @@
 // Keys of a topic T (all with the hash tag {T}, so they share one Redis Cluster slot):
 //   <p>{T}:m  HASH   e = epoch, s = last seq, r = the Redis run_id the epoch was born under, b = bytes kept
 //   <p>{T}:x  STREAM entries with ID <seq>-0, fields d (the event, encoded) and t (ms when stored)
+//   <p>{T}:d:<id>  STRING  "<epoch>|<seq>" of a publish made with that id (dedup), for a window
 // and the channel <p>{T}, where each message is "<seq>|<epoch>|<event>".
 
 /**
@@ -26,12 +27,22 @@ end
 `;
 
 /**
- * KEYS: meta, stream. ARGV: new epoch (used only if the epoch rotates), TTL (ms), event, now (ms),
- * channel, max events, max bytes, max age (ms). Returns { epoch, seq }.
+ * KEYS: meta, stream, the publish id's dedup key. ARGV: new epoch (used only if the epoch rotates),
+ * TTL (ms), event, now (ms), channel, max events, max bytes, max age (ms), '1' when the publish has
+ * an id (else ''), the id's window (ms). Returns { epoch, seq, 1 when the id was published already
+ * in this epoch (nothing done: seq is that publish's), else 0 }.
  */
 export const APPEND = `${EPOCH_CHECK}
 local ttl, event, now, channel = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local maxEvents, maxBytes, maxAge = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local dedup = ARGV[9] == '1'
+if dedup then
+  local seen = redis.call('GET', KEYS[3])
+  if seen then
+    local seenEpoch, seenSeq = string.match(seen, '^(.-)|(%d+)$')
+    if seenEpoch == epoch then return { epoch, tonumber(seenSeq), 1 } end
+  end
+end
 local seq = redis.call('HINCRBY', meta, 's', 1)
 redis.call('XADD', stream, seq .. '-0', 'd', event, 't', now)
 local bytes = redis.call('HINCRBY', meta, 'b', #event)
@@ -49,7 +60,8 @@ end
 redis.call('PEXPIRE', meta, ttl)
 redis.call('PEXPIRE', stream, ttl)
 redis.call('PUBLISH', channel, seq .. '|' .. epoch .. '|' .. event)
-return { epoch, seq }
+if dedup then redis.call('SET', KEYS[3], epoch .. '|' .. seq, 'PX', ARGV[10]) end
+return { epoch, seq, 0 }
 `;
 
 /**

@@ -74,7 +74,7 @@ describe('RedisTopicLog', () => {
     const after = await reader.append('restart', 'after');
     expect(after.epoch).not.toBe(before.epoch);
     expect(after.seq).toBe(1);
-    expect(await reader.since('restart', before)).toMatchObject({ resumed: false, position: after });
+    expect(await reader.since('restart', before)).toMatchObject({ resumed: false, position: { epoch: after.epoch, seq: after.seq } });
 
     await redis.restart(); // and without any snapshot of this state
     expect((await new RedisTopicLog(await connect()).position('restart')).epoch).not.toBe(after.epoch);
@@ -100,5 +100,18 @@ describe('RedisTopicLog', () => {
     expect(readTtl).toBeLessThanOrEqual(10 * 60_000);
     await log.append('made-up-by-a-client', 'now it is real');
     expect(Number(await redis.sendCommand(['PTTL', 'ws:{made-up-by-a-client}:m']))).toBeGreaterThan(24 * 3_600_000);
+  });
+
+  it('does a publish with an id once per epoch: a retry returns its seq, a new epoch takes it again', async () => {
+    const log = new RedisTopicLog(await connect());
+    const first = await log.append('dedup', 'paid', Date.now(), 'order-1');
+    expect(first.duplicate).toBe(false);
+    expect(await log.append('dedup', 'paid again?', Date.now(), 'order-1')).toEqual({ ...first, duplicate: true });
+    expect((await log.append('dedup', 'other', Date.now(), 'order-2')).seq).toBe(first.seq + 1);
+    await redis.restart(); // its memory gone: the old seq means nothing in the new epoch
+    const fresh = new RedisTopicLog(await connect());
+    const again = await fresh.append('dedup', 'paid', Date.now(), 'order-1');
+    expect(again).toMatchObject({ seq: 1, duplicate: false });
+    expect(again.epoch).not.toBe(first.epoch);
   });
 });

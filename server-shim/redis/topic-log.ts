@@ -37,6 +37,9 @@ export interface ChannelMessage {
   event: string;
 }
 
+/** How long a publish id is remembered per topic: a retry within it is not published twice. */
+export const PUBLISH_ID_WINDOW_MS = 10 * 60_000;
+
 /** How long a topic created by a read (a subscription) is kept in Redis without a publish. */
 const READ_TTL_MS = 10 * 60_000;
 
@@ -63,20 +66,32 @@ export class RedisTopicLog {
     return `${this.#limits.prefix}{${topic}}`;
   }
 
-  /** Stamps the event with the topic's next seq, keeps it for replay and publishes it, atomically. */
-  async append(topic: string, event: string, now = Date.now()): Promise<Position> {
+  /**
+   * Stamps the event with the topic's next seq, keeps it for replay and publishes it, atomically.
+   * With an `id` already published on the topic in the last `PUBLISH_ID_WINDOW_MS` (same epoch),
+   * nothing is done and that publish's position comes back, marked `duplicate`.
+   */
+  async append(topic: string, event: string, now = Date.now(), id?: string): Promise<Position & { duplicate: boolean }> {
     const { maxEvents, maxBytes, maxAgeMs, ttlMs } = this.#limits;
-    const reply = (await this.#run(APPEND, topic, [
-      newEpoch(),
-      String(ttlMs),
-      event,
-      String(now),
-      this.channelOf(topic),
-      String(maxEvents),
-      String(maxBytes),
-      String(maxAgeMs),
-    ])) as [string, number];
-    return { epoch: reply[0], seq: Number(reply[1]) };
+    const tagged = `${this.#limits.prefix}{${topic}}`;
+    const reply = (await evalScript(
+      this.redis,
+      APPEND,
+      [`${tagged}:m`, `${tagged}:x`, `${tagged}:d:${id ?? ''}`],
+      [
+        newEpoch(),
+        String(ttlMs),
+        event,
+        String(now),
+        this.channelOf(topic),
+        String(maxEvents),
+        String(maxBytes),
+        String(maxAgeMs),
+        id === undefined ? '' : '1',
+        String(PUBLISH_ID_WINDOW_MS),
+      ],
+    )) as [string, number, number];
+    return { epoch: reply[0], seq: Number(reply[1]), duplicate: Number(reply[2]) === 1 };
   }
 
   /** The events after `from`, if Redis still holds all of them under the same epoch; else where to reload. */
