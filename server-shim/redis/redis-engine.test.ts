@@ -190,3 +190,19 @@ it('a publish id makes a retry on any process, or from a worker, a no-op that re
   await waitFor(() => events.some((event) => event.seq === next));
   expect(events.filter((event) => event.event === 'shipped').map((event) => event.seq)).toEqual([first, next]);
 });
+
+it('a page rendered by one process (SSR) resumes on another from the rendered position', async () => {
+  const start = cluster();
+  const { api, truth, addOnServer } = todoApp();
+  const [renderer, live] = [await start({ api }), await start({ api })];
+  addOnServer(renderer, 'rendered on the server');
+  const loaded = await renderer.loadStream('todos/list', { user: undefined });
+  addOnServer(renderer, 'published after the render');
+  const client = connectClient<typeof api>(live.url); // the browser reaches the other process
+  const todos = client.stream('todos/list');
+  todos.hydrate(loaded as never);
+  const until = watch(todos);
+  await until((value) => value?.length === 2);
+  expect(todos.get()).toEqual(truth);
+  expect(todos.lastSync.get()).toBe('recovered');
+});
