@@ -83,7 +83,7 @@ test('with two tabs open, queued edits are replayed by one tab, each applied exa
   await expect.poll(() => appliedCount.size, { timeout: 10_000 }).toBe(20);
   // A negative check: both queues are empty and idle, then a second replay has its chance to land.
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.writesTest.queued())).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the negative check's chance (above)
   expectEachAppliedOnce(texts);
   // Every tab's own promises settled, whichever tab replayed them.
   for (const tab of tabs) await expect.poll(() => tab.evaluate(() => window.writesTest.settled.length)).toBe(10);

@@ -169,7 +169,7 @@ describe('hostile input', () => {
             boom: () => {
               throw new Error('handler bug');
             },
-            slow: async () => new Promise((resolve) => setTimeout(resolve, 5)),
+            slow: async () => new Promise((resolve) => setTimeout(resolve, 5)), // stands in for a slow handler
             todos: stream('todos', () => []),
           },
         });
@@ -205,7 +205,7 @@ describe('hostile input', () => {
           for (let i = 0; i < FRAMES_PER_CODEC; i++) {
             if (socket.readyState !== WebSocket.OPEN) socket = await open();
             socket.send(encodeFrame(codecName, frames[i % frames.length], i));
-            if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+            if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 1)); // paces the load
           }
           socket.terminate();
           expect([codecName, phaseOneCloses]).toEqual([codecName, []]); // well-encoded frames, however hostile, never cost the connection

@@ -196,7 +196,7 @@ describe('presence and cursors', () => {
     adaTabs[0]!.close();
     await waitFor(() => server.connectionCount === 2); // the shim saw that tab go
     // A negative check: twice the leave grace passes, and the user is still listed.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the negative check's chance
     expect(ada()).toHaveLength(1); // one tab left
     adaTabs[1]!.close();
     await waitFor(() => ada().length === 0);
@@ -218,7 +218,7 @@ describe('presence and cursors', () => {
     const reloaded = connectClient(`${server.url}?user=bob&name=Bob`);
     reloaded.subscribe('room:2', () => {});
     // A negative check: a flicker (Bob gone, then back) would show within this time.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the negative check's chance
     expect(bobs()).toBe(1);
     expect(seenBobs.slice(seenBobs.indexOf(1))).not.toContain(0); // once listed, never gone
   });

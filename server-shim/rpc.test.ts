@@ -5,11 +5,14 @@ import type { Context } from './context';
 import { TcpProxy } from '../test-support/tcp-proxy';
 import { closeAll, connectClient, quietLogger, startServer, track, waitFor } from './test-support/harness';
 
+/** Calls of `never` that started running on the server. */
+let neverStarted = 0;
+
 const api = {
   math: {
     add: (_ctx: Context, a: number, b: number) => a + b,
     slowDouble: async (_ctx: Context, n: number) => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // stands in for a slow handler
       return n * 2;
     },
   },
@@ -20,7 +23,10 @@ const api = {
   failWithBug: () => {
     throw new Error('secret database password is hunter2');
   },
-  never: () => new Promise(() => {}),
+  never: () => {
+    neverStarted++;
+    return new Promise(() => {});
+  },
   bigint: () => ({ n: 1n }),
 };
 
@@ -192,8 +198,9 @@ describe('RPC over a real shim', () => {
     const server = await startServer({ api });
     const client = connectClient(server.url);
     await client.call('math/add', 1, 1);
+    const started = neverStarted;
     const pending = client.callWith({ idempotent: false }, 'never');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => neverStarted > started); // in flight: the server is running it
     server.closeConnections();
     await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });
   });
