@@ -79,8 +79,8 @@ export interface EngineRuntime {
    * events flowing). Undefined when there is nothing to wait for.
    */
   follow(topic: string): Promise<void> | undefined;
-  /** Events after `from`, up to `upTo`, that this process does not hold; undefined when gone (reload). */
-  history(topic: string, from: TopicPosition, upTo: number): Promise<EventEnvelope[] | undefined> | undefined;
+  /** Events after `from` as the engine holds them, contiguous; undefined when some are gone (reload), or the engine keeps no history beyond this process. */
+  history(topic: string, from: TopicPosition): Promise<EventEnvelope[] | undefined> | undefined;
   /** Nobody here needs `topic` any more. */
   release(topic: string): void;
   /** A user (by `userIdKey`) has their first connection here, or closed their last one. */

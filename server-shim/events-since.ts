@@ -26,7 +26,7 @@ export async function eventsSince(
     const upTo = hold.position.seq;
     const reaches = (events: EventEnvelope[] | undefined) => events !== undefined && (events.at(-1)?.seq ?? from.seq) >= upTo;
     let fetched = await early;
-    if (!reaches(fetched)) fetched = await engine.history(topic, from, upTo)?.catch(() => undefined);
+    if (!reaches(fetched)) fetched = await engine.history(topic, from)?.catch(() => undefined);
     if (!reaches(fetched) || topics.epochIfKnown(topic) !== from.epoch) return undefined;
     // Up to where this process was when it took the hold; what it received since is in its replay.
     const meanwhile = replay.since(topic, upTo, topics.currentSeq(topic));

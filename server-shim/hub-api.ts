@@ -8,7 +8,6 @@ import type { FrameHandler } from './frame-handler';
 import type { IdempotencyWindow } from './idempotency';
 import type { HubStats, LiveHub } from './live-hub';
 import type { PressureSampler } from './pressure';
-import type { PublishTiming } from './publish-timing';
 import type { ReplayBuffer } from './replay-buffer';
 import type { RpcDispatcher } from './rpc-dispatch';
 import { sendFrame, type LiveSocket } from './socket-data';
@@ -45,7 +44,6 @@ export interface HubParts {
   replaceApi: LiveHub['replaceApi'];
   /** Timers and trackers to stop when the hub closes. */
   timers: { stop(): void };
-  timing: PublishTiming;
 }
 
 /** The hub as its users see it: each method a few lines over the parts. @internal */

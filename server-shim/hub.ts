@@ -238,7 +238,6 @@ export function createHub<User>(app: TemplatedApp, options: HubOptions<User>): L
       for (const [path, handler] of next.handlers) handlers.set(path, handler);
       for (const [path, definition] of next.streams) streams.set(path, definition);
     },
-    timing,
     timers: {
       stop() {
         sampler.stop();

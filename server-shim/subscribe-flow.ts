@@ -70,7 +70,7 @@ export class SubscribeFlow {
     // engine while the topic is being followed, not after.
     const early =
       frame.resume && topics.epochIfKnown(topic) === undefined
-        ? this.deps.engine.history(topic, frame.resume, Number.MAX_SAFE_INTEGER)?.catch(() => undefined)
+        ? this.deps.engine.history(topic, frame.resume)?.catch(() => undefined)
         : undefined;
     if (!(await this.follow(topic))) {
       return this.deny(ws, frame, { code: ErrorCode.UNAVAILABLE, message: 'the server cannot reach its topic store; try again' });

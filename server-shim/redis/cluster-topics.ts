@@ -23,7 +23,7 @@ const FOLLOW_WAIT_MS = 30_000;
  * @internal
  */
 export class ClusterTopics {
-  readonly log: RedisTopicLog;
+  private readonly log: RedisTopicLog;
   readonly feed: RedisTopicFeed;
   readonly #following = new Map<string, Promise<void>>();
   readonly #lingering = new Map<string, ReturnType<typeof setTimeout>>();
@@ -108,13 +108,11 @@ export class ClusterTopics {
     this.#lingering.set(topic, timer);
   }
 
-  /** The events after `from` that Redis holds, in order and contiguous, up to `upTo`; undefined when some are gone. */
-  async history(topic: string, from: TopicPosition, upTo: number): Promise<EventEnvelope[] | undefined> {
+  /** The events after `from` that Redis holds, in order and contiguous; undefined when some are gone. */
+  async history(topic: string, from: TopicPosition): Promise<EventEnvelope[] | undefined> {
     const result = await this.log.since(topic, from);
-    if (!result.resumed) return undefined;
-    const events = result.events.filter((event) => event.seq <= upTo);
-    if (!events.every((event, i) => event.seq === from.seq + 1 + i)) return undefined;
-    return events.map(({ seq, event }) => envelopeOf(topic, event, seq));
+    if (!result.resumed || !result.events.every((event, i) => event.seq === from.seq + 1 + i)) return undefined;
+    return result.events.map(({ seq, event }) => envelopeOf(topic, event, seq));
   }
 
   stop(): void {

@@ -125,7 +125,7 @@ function startRedisEngine(host: EngineHost, options: RedisEngineOptions): Engine
     publishUnsequenced: (topic, event, data) => topics.publishUnsequenced(topic, event, data),
     publishCoalesced: (message) => topics.publishCoalesced(message),
     follow: (topic) => topics.follow(topic),
-    history: (topic, from, upTo) => topics.history(topic, from, upTo),
+    history: (topic, from) => topics.history(topic, from),
     release: (topic) => topics.release(topic),
     userConnected: (key) => void users.connected(key).catch(logged('could not record a connection in Redis')),
     userDisconnected: (key) => void users.disconnected(key).catch(logged('could not remove a connection from Redis')),

@@ -73,24 +73,18 @@ export class RedisTopicLog {
    */
   async append(topic: string, event: string, now = Date.now(), id?: string): Promise<Position & { duplicate: boolean }> {
     const { maxEvents, maxBytes, maxAgeMs, ttlMs } = this.#limits;
-    const tagged = `${this.#limits.prefix}{${topic}}`;
-    const reply = (await evalScript(
-      this.redis,
-      APPEND,
-      [`${tagged}:m`, `${tagged}:x`, `${tagged}:d:${id ?? ''}`],
-      [
-        newEpoch(),
-        String(ttlMs),
-        event,
-        String(now),
-        this.channelOf(topic),
-        String(maxEvents),
-        String(maxBytes),
-        String(maxAgeMs),
-        id === undefined ? '' : '1',
-        String(PUBLISH_ID_WINDOW_MS),
-      ],
-    )) as [string, number, number];
+    const reply = (await evalScript(this.redis, APPEND, this.#keys(topic, id), [
+      newEpoch(),
+      String(ttlMs),
+      event,
+      String(now),
+      this.channelOf(topic),
+      String(maxEvents),
+      String(maxBytes),
+      String(maxAgeMs),
+      id === undefined ? '' : '1',
+      String(PUBLISH_ID_WINDOW_MS),
+    ])) as [string, number, number];
     return { epoch: reply[0], seq: Number(reply[1]), duplicate: Number(reply[2]) === 1 };
   }
 
@@ -140,8 +134,13 @@ export class RedisTopicLog {
   }
 
   #run(script: string, topic: string, args: string[]): Promise<unknown> {
+    return evalScript(this.redis, script, this.#keys(topic), args);
+  }
+
+  /** The topic's keys, one hash slot: meta, stream, and a publish id's dedup key when there is one. */
+  #keys(topic: string, id?: string): string[] {
     const tagged = `${this.#limits.prefix}{${topic}}`;
-    return evalScript(this.redis, script, [`${tagged}:m`, `${tagged}:x`], args);
+    return id === undefined ? [`${tagged}:m`, `${tagged}:x`] : [`${tagged}:m`, `${tagged}:x`, `${tagged}:d:${id}`];
   }
 }
 
